@@ -1,0 +1,50 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+
+let package = Package(
+    name: "billingd",
+    products: [
+        .executable(name: "billingd", targets: ["billingd"]),
+        .executable(name: "billingctl", targets: ["billingctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // Money, VAT, recurrence and invoice life cycle: values in, values out, no I/O and no clock reads.
+        .target(name: "BillingDomain"),
+
+        // The system libsqlite3 through its C API (see README, "Design notes").
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "BillingStore", dependencies: ["BillingDomain", "CSQLite"]),
+
+        // libsystemd: sd_notify, watchdog, socket activation, journal.
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        .target(name: "SystemdInterop", dependencies: ["CSystemd", logging]),
+
+        // The control protocol shared by daemon and CLI: JSON values, line framing, socket client and server.
+        .target(name: "ControlProtocol", dependencies: ["BillingDomain"]),
+
+        // Renderers and transports for the outbox.
+        .target(name: "BillingDelivery", dependencies: ["BillingDomain"]),
+
+        // Jobs, scheduler, import and the control commands, over the store's billing operations.
+        .target(name: "BillingEngine", dependencies: [
+            "BillingDomain", "BillingStore", "BillingDelivery", "ControlProtocol", logging,
+        ]),
+
+        .executableTarget(name: "billingd", dependencies: [
+            "BillingEngine", "BillingStore", "ControlProtocol", "SystemdInterop", argumentParser, logging,
+        ]),
+        .executableTarget(name: "billingctl", dependencies: ["ControlProtocol", argumentParser]),
+
+        .testTarget(name: "BillingDomainTests", dependencies: ["BillingDomain"]),
+        .testTarget(name: "BillingEngineTests", dependencies: ["BillingEngine", "BillingStore", "ControlProtocol"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ControlProtocol", "billingd", "billingctl"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,72 @@
+/// A refusal with a stable code and a sentence a user can act on.
+///
+/// Codes are upper-case words in the style of the source documents (`INVOICE_NOT_FOUND`); scripts and tests rely on
+/// them, so a code, once published, keeps its meaning. `field` names the offending input, as a path into the
+/// submitted document (`RecurringInvoices[0].Lines[2].Quantity`) where there is one.
+public struct BillingError: Error, Sendable, Equatable, CustomStringConvertible {
+    public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
+        public let rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public init(stringLiteral value: String) { self.rawValue = value }
+        public var description: String { rawValue }
+    }
+
+    public var code: Code
+    public var message: String
+    public var field: String?
+
+    public init(_ code: Code, _ message: String, field: String? = nil) {
+        self.code = code
+        self.message = message
+        self.field = field
+    }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+}
+
+extension BillingError.Code {
+    // Documents and fields
+    public static let invalidDocument: Self = "INVALID_DOCUMENT"
+    public static let invalidEncoding: Self = "INVALID_ENCODING"
+    public static let documentTooLarge: Self = "DOCUMENT_TOO_LARGE"
+    public static let fieldTooLong: Self = "FIELD_TOO_LONG"
+    public static let tooManyItems: Self = "TOO_MANY_ITEMS"
+    public static let dtdForbidden: Self = "DTD_FORBIDDEN"
+    public static let wrongNamespace: Self = "WRONG_NAMESPACE"
+    public static let missingField: Self = "MISSING_FIELD"
+    public static let unknownField: Self = "UNKNOWN_FIELD"
+    public static let invalidField: Self = "INVALID_FIELD"
+    public static let invalidNumber: Self = "INVALID_NUMBER"
+    public static let invalidDate: Self = "INVALID_DATE"
+    public static let duplicateRecord: Self = "DUPLICATE_RECORD"
+    public static let duplicateLine: Self = "DUPLICATE_LINE"
+
+    // Billing values
+    public static let invalidRepeat: Self = "INVALID_REPEAT"
+    public static let invalidQuantity: Self = "INVALID_QUANTITY"
+    public static let invalidPrice: Self = "INVALID_PRICE"
+    public static let invalidTaxRate: Self = "INVALID_TAX_RATE"
+    public static let invalidDiscount: Self = "INVALID_DISCOUNT"
+    public static let invalidCurrency: Self = "INVALID_CURRENCY"
+    public static let invalidTimeZone: Self = "INVALID_TIME_ZONE"
+    public static let invalidAmount: Self = "INVALID_AMOUNT"
+    public static let amountTooLarge: Self = "AMOUNT_TOO_LARGE"
+    public static let totalsMismatch: Self = "TOTALS_MISMATCH"
+
+    // Records and life cycle
+    public static let templateNotFound: Self = "TEMPLATE_NOT_FOUND"
+    public static let customerNotFound: Self = "CUSTOMER_NOT_FOUND"
+    public static let invoiceNotFound: Self = "INVOICE_NOT_FOUND"
+    public static let invalidTransition: Self = "INVALID_TRANSITION"
+    public static let noConsent: Self = "NO_CONSENT"
+
+    // Protocol and daemon
+    public static let invalidRequest: Self = "INVALID_REQUEST"
+    public static let unknownCommand: Self = "UNKNOWN_COMMAND"
+    public static let requestTooLarge: Self = "REQUEST_TOO_LARGE"
+    public static let permissionDenied: Self = "PERMISSION_DENIED"
+    public static let busy: Self = "BUSY"
+    public static let storageError: Self = "STORAGE_ERROR"
+    public static let internalError: Self = "INTERNAL_ERROR"
+    public static let invalidConfig: Self = "INVALID_CONFIG"
+}

@@ -1,0 +1,86 @@
+import BillingDomain
+import BillingStore
+import ControlProtocol
+import Foundation
+import Logging
+
+/// The running billing engine: the store, the configuration in force, the clock, and the jobs and control
+/// commands that work on them. One instance per daemon; `--once`, the scheduler and the control socket all go
+/// through it, so each job has one code path whoever triggers it.
+public final class BillingEngine: @unchecked Sendable {
+    public static let version = "0.1.0"
+
+    public let store: Store
+    public let clock: BillingClock
+    public let logger: Logger
+    public let startedAt: Date
+    private let configLock = NSLock()
+    private var _configuration: Configuration
+    /// Called after a command changed what is due, so the scheduler can re-plan its sleep.
+    private let wakeLock = NSLock()
+    private var _onChange: (@Sendable () -> Void)?
+
+    public init(configuration: Configuration, clock: BillingClock, logger: Logger) throws {
+        _configuration = configuration
+        self.clock = clock
+        self.logger = logger
+        startedAt = clock.now()
+        store = try Store(
+            options: Store.Options(path: configuration.databasePath,
+                                   busyTimeoutMilliseconds: Int32(configuration.busyTimeoutMilliseconds)),
+            now: clock.nowSeconds())
+        for name in store.appliedMigrations {
+            logger.notice("applied migration \(name)", metadata: ["database": "\(store.path)"])
+        }
+    }
+
+    public var configuration: Configuration {
+        configLock.lock()
+        defer { configLock.unlock() }
+        return _configuration
+    }
+
+    /// Swaps the configuration in force (SIGHUP, `billingctl reload`). Work in progress keeps the copy it started with.
+    public func replaceConfiguration(_ configuration: Configuration) {
+        configLock.lock()
+        _configuration = configuration
+        configLock.unlock()
+        notifyChange()
+    }
+
+    public func onChange(_ body: @escaping @Sendable () -> Void) {
+        wakeLock.lock()
+        _onChange = body
+        wakeLock.unlock()
+    }
+
+    func notifyChange() {
+        wakeLock.lock()
+        let body = _onChange
+        wakeLock.unlock()
+        body?()
+    }
+
+    var importDefaults: ImportDocument.Defaults {
+        let config = configuration
+        return ImportDocument.Defaults(
+            timeZone: config.defaultTimeZone, currency: config.defaultCurrency,
+            roundingMode: config.defaultRoundingMode, vatRounding: config.defaultVatRounding)
+    }
+
+    /// Imports a document whole or not at all (the one path for `billingctl import`).
+    public func importDocument(_ bytes: [UInt8]) throws -> ImportOutcome {
+        let document: ImportDocument
+        do {
+            document = try ImportDocument.parse(bytes, defaults: importDefaults)
+        } catch let error as BillingError {
+            logger.warning("import refused: \(error.message)", metadata: ["error_code": "\(error.code)"])
+            throw error
+        }
+        let outcome = try store.importCatalog(
+            customers: document.customers, templates: document.templates, now: clock.nowSeconds())
+        logger.notice("imported \(outcome.customers) customers and \(outcome.templates.count) templates")
+        notifyChange()
+        return outcome
+    }
+}

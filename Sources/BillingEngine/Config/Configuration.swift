@@ -1,0 +1,92 @@
+import BillingDomain
+import ControlProtocol
+import Foundation
+
+/// Everything billingd can be told. Every setting has a default, so the daemon runs with no file at all
+/// (the embedded default: a local database, e-mail and SMS written to spool folders).
+public struct Configuration: Sendable {
+    public enum CatchUpPolicy: String, Sendable, CaseIterable { case all, latest, skip }
+    public enum EmailTransport: String, Sendable, CaseIterable { case spool, smtp, sendmail }
+    public enum SMSTransport: String, Sendable, CaseIterable { case spool, http }
+
+    public var databasePath: String
+    public var busyTimeoutMilliseconds: Int = 5_000
+    public var socketPath: String
+    public var socketMode: Int = 0o660
+    /// Members of this group (and root) may run mutating commands.
+    public var controlGroup: String = "billingd"
+    public var controlMaxConnections: Int = 64
+    public var controlMaxRequestBytes: Int = 8 << 20
+    public var controlIdleTimeoutSeconds: Int = 30
+
+    public var defaultTimeZone: TimeZone = TimeZone(identifier: "UTC")!
+    public var defaultCurrency: Currency = Currency(code: "EUR")!
+    public var defaultRoundingMode: RoundingMode = .halfUp
+    public var defaultVatRounding: VatRounding = .perLine
+    public var invoiceNumberFormat: String = "INV-{year}-{seq:6}"
+    public var catchUpPolicy: CatchUpPolicy = .all
+    public var catchUpLimit: Int = 120
+
+    public var dunningDays: [Int] = [1, 7, 14]
+    public var sendReceipts: Bool = true
+
+    public var emailTransport: EmailTransport = .spool
+    public var emailFrom: String = "billing@localhost"
+    public var emailSpoolDirectory: String
+    public var smtpHost: String = "localhost"
+    public var smtpPort: Int = 25
+    public var smtpStartTLS: Bool = false
+    public var smtpUsername: String?
+    /// Name of the credential (in $CREDENTIALS_DIRECTORY) or path of the file holding the SMTP password.
+    public var smtpPasswordCredential: String = "smtp-password"
+    public var sendmailPath: String = "/usr/sbin/sendmail"
+
+    public var smsTransport: SMSTransport = .spool
+    public var smsSpoolDirectory: String
+    public var smsGatewayURL: String?
+    public var smsTokenCredential: String = "sms-token"
+    public var smsRatePerSecond: Int = 10
+    public var postSpoolDirectory: String
+
+    public var outboxMaxAttempts: Int = 8
+    public var outboxBackoffBaseSeconds: Int = 30
+    public var outboxBackoffMaxSeconds: Int = 6 * 3600
+    public var outboxConcurrency: Int = 4
+    public var templatesDirectory: String?
+
+    /// The embedded default, placed under `$STATE_DIRECTORY` (systemd) or the user's local state folder.
+    public static func embeddedDefault(environment: [String: String] = ProcessInfo.processInfo.environment) -> Configuration {
+        let state = stateDirectory(environment: environment)
+        return Configuration(
+            databasePath: state + "/billing.sqlite",
+            socketPath: ControlSocketPath.defaultPath(environment: environment),
+            emailSpoolDirectory: state + "/spool/email",
+            smsSpoolDirectory: state + "/spool/sms",
+            postSpoolDirectory: state + "/spool/post")
+    }
+
+    static func stateDirectory(environment: [String: String]) -> String {
+        if let dir = environment["STATE_DIRECTORY"], !dir.isEmpty {
+            // systemd may pass several colon-separated folders; the first is ours.
+            return String(dir.split(separator: ":").first ?? Substring(dir))
+        }
+        if let dir = environment["XDG_STATE_HOME"], !dir.isEmpty { return dir + "/billingd" }
+        if getuid() == 0 { return "/var/lib/billingd" }
+        return (environment["HOME"] ?? "/tmp") + "/.local/state/billingd"
+    }
+
+    /// Reads a configuration file over the embedded default. Relative paths in the file are taken relative to
+    /// the file's folder, so a configuration can travel with its data (as the development configuration does).
+    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Configuration {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw BillingError(.invalidConfig, "Cannot read the configuration file \(path).")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw BillingError(.invalidConfig, "\(path) is not valid UTF-8.")
+        }
+        let base = URL(fileURLWithPath: path).deletingLastPathComponent().standardizedFileURL.path
+        var config = embeddedDefault(environment: environment)
+        try config.apply(ConfigFile.parse(text, source: path), source: path, baseDirectory: base)
+        return config
+    }
+}

@@ -1,0 +1,88 @@
+import BillingDomain
+import ControlProtocol
+import Foundation
+import Logging
+
+/// Maps control requests to engine operations. Each command states whether it changes billing data; those are
+/// allowed only to authorised peers and logged with the peer's uid and pid.
+public struct CommandRouter: Sendable {
+    struct Command: Sendable {
+        let mutating: Bool
+        let run: @Sendable (BillingEngine, Arguments) throws -> JSONValue
+    }
+
+    let engine: BillingEngine
+    let access: ControlAccess
+    let commands: [String: Command]
+
+    public init(engine: BillingEngine) {
+        self.engine = engine
+        access = ControlAccess(groupName: engine.configuration.controlGroup)
+        var commands: [String: Command] = [:]
+        for (name, command) in CatalogCommands.all { commands[name] = command }
+        commands["status"] = Command(mutating: false) { engine, _ in try StatusReport.json(engine) }
+        self.commands = commands
+    }
+
+    public func handle(_ request: ControlRequest, peer: UnixSocket.PeerCredentials?) -> ControlResponse {
+        guard let command = commands[request.command] else {
+            return .failure(BillingError(
+                .unknownCommand,
+                "Unknown command '\(request.command.prefix(64))'; known: \(commands.keys.sorted().joined(separator: ", ")).",
+                field: nil))
+        }
+        if command.mutating {
+            guard access.mayMutate(peer) else {
+                engine.logger.warning(
+                    "refused \(request.command): peer not authorised",
+                    metadata: ["peer_uid": "\(peer?.uid ?? 0)", "peer_pid": "\(peer?.pid ?? 0)"])
+                return .failure(BillingError(
+                    .permissionDenied,
+                    "'\(request.command)' changes billing data; only root and the '\(access.groupName)' group may run it."))
+            }
+            engine.logger.info(
+                "control command \(request.command)",
+                metadata: ["peer_uid": "\(peer?.uid ?? 0)", "peer_pid": "\(peer?.pid ?? 0)"])
+        }
+        do {
+            return .success(try command.run(engine, Arguments(request.args)))
+        } catch let error as BillingError {
+            return .failure(error)
+        } catch {
+            engine.logger.error("command \(request.command) failed: \(error)")
+            return .failure(BillingError(.internalError, "The command failed: \(error)."))
+        }
+    }
+}
+
+/// Typed access to a request's `args`, refusing wrong types with INVALID_REQUEST.
+struct Arguments {
+    let value: JSONValue
+
+    init(_ value: JSONValue) { self.value = value }
+
+    func string(_ name: String) throws -> String? {
+        guard let field = value[name], !field.isNull else { return nil }
+        guard let text = field.stringValue else {
+            throw BillingError(.invalidRequest, "Argument '\(name)' must be a string.", field: name)
+        }
+        return text
+    }
+
+    func requiredString(_ name: String) throws -> String {
+        guard let text = try string(name), !text.isEmpty else {
+            throw BillingError(.invalidRequest, "Argument '\(name)' is required.", field: name)
+        }
+        return text
+    }
+
+    func int(_ name: String, range: ClosedRange<Int>) throws -> Int? {
+        guard let field = value[name], !field.isNull else { return nil }
+        guard let number = field.intValue ?? field.stringValue.flatMap({ Int($0) }), range.contains(number) else {
+            throw BillingError(
+                .invalidRequest, "Argument '\(name)' must be a whole number in \(range.lowerBound)…\(range.upperBound).",
+                field: name)
+        }
+        return number
+    }
+}

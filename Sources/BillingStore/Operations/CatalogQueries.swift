@@ -1,0 +1,174 @@
+import BillingDomain
+import Foundation
+
+/// A line of `templates list`.
+public struct TemplateSummary: Sendable, Equatable {
+    public var id: Int64
+    public var recordGuid: String
+    public var customerGuid: String
+    public var repeatVery: String
+    public var status: String
+    public var nextRunDate: String?
+    public var currency: String
+    public var totalIncVat: Int64
+    public var timeZone: String
+}
+
+extension Store {
+    public func templateSummaries() throws -> [TemplateSummary] {
+        try read { db in
+            try db.cached("""
+                SELECT t.id, t.record_guid, c.guid, t.repeat_very, t.status, t.next_run_date, t.currency,
+                       t.total_inc_vat, t.time_zone
+                FROM templates t JOIN customers c ON c.id = t.customer_id ORDER BY t.id
+                """).all { row in
+                TemplateSummary(
+                    id: row.int64(0), recordGuid: row.text(1), customerGuid: row.text(2), repeatVery: row.text(3),
+                    status: row.text(4), nextRunDate: row.optionalText(5), currency: row.text(6),
+                    totalIncVat: row.int64(7), timeZone: row.text(8))
+            }
+        }
+    }
+
+    /// A template addressed by Id or RecordGuid, decoded and checked; TEMPLATE_NOT_FOUND if there is none.
+    public func template(_ reference: String) throws -> RecurringTemplate {
+        try read { db in
+            let id: Int64?
+            if let number = Int64(reference) {
+                id = try db.cached("SELECT id FROM templates WHERE id = ? OR record_guid = ? ORDER BY id = ? DESC")
+                    .bind(.integer(number), .text(reference), .integer(number)).scalarInt()
+            } else {
+                id = try db.cached("SELECT id FROM templates WHERE record_guid = ?").bind(.text(reference)).scalarInt()
+            }
+            guard let id else {
+                throw BillingError(.templateNotFound, "No template has the Id or RecordGuid \(reference).")
+            }
+            return try TemplateRow.load(id: id, db: db)
+        }
+    }
+
+    public func customers() throws -> [Customer] {
+        try read { db in try db.cached("\(CustomerRow.select) ORDER BY id").all(CustomerRow.decode) }
+    }
+
+    public func customer(guid: String) throws -> Customer {
+        try read { db in
+            guard let customer = try db.cached("\(CustomerRow.select) WHERE guid = ?").bind(.text(guid))
+                .first(CustomerRow.decode) else {
+                throw BillingError(.customerNotFound, "No customer has the CustomerGUID \(guid).")
+            }
+            return customer
+        }
+    }
+}
+
+enum CustomerRow {
+    static let select = """
+        SELECT id, guid, first_name, last_name, company_name, email, mobile_phone, email_consent, sms_consent,
+               language, address_line1, address_line2, postal_code, city, country FROM customers
+        """
+
+    static func decode(_ row: Statement) -> Customer {
+        Customer(
+            id: row.int64(0), guid: row.text(1), firstName: row.optionalText(2), lastName: row.optionalText(3),
+            companyName: row.optionalText(4), email: row.optionalText(5), mobilePhone: row.optionalText(6),
+            emailConsent: row.optionalBool(7), smsConsent: row.bool(8), language: row.optionalText(9),
+            address: PostalAddress(
+                line1: row.optionalText(10), line2: row.optionalText(11), postalCode: row.optionalText(12),
+                city: row.optionalText(13), country: row.optionalText(14)))
+    }
+}
+
+/// Decodes a stored template and its lines back into domain values.
+///
+/// Rows can be edited by other programs; every column is checked again here, and a bad one is reported with the
+/// template and column named, so the engine can skip that template and keep billing the others.
+enum TemplateRow {
+    static func load(id: Int64, db: SQLiteConnection) throws -> RecurringTemplate {
+        let header = try db.cached("""
+            SELECT t.id, t.record_guid, c.guid, t.employee_guid, t.currency, t.currency_rate, t.due_days,
+                   t.customer_notes, t.created_on_utc, t.customer_reference, t.repeat_very, t.run_date,
+                   t.last_run_date, t.store_code, t.exported, t.time_zone, t.end_date, t.max_runs, t.status,
+                   t.status_reason, t.prices_include_vat, t.vat_rounding, t.rounding_mode, t.next_run_index,
+                   t.runs_generated, t.source_id
+            FROM templates t JOIN customers c ON c.id = t.customer_id WHERE t.id = ?
+            """).bind(.integer(id)).first { row -> RecurringTemplate in
+            let guid = row.text(1)
+            func bad(_ column: String, _ value: String) -> BillingError {
+                BillingError(.invalidField, "Stored template \(guid) (id \(id)) has an invalid \(column): '\(value)'.",
+                             field: column)
+            }
+            let zoneText = row.text(15)
+            guard let zone = TimeZone(identifier: zoneText) else { throw bad("time_zone", zoneText) }
+            guard let currency = Currency(code: row.text(4)) else { throw bad("currency", row.text(4)) }
+            guard let rate = DecimalValue(plain: row.text(5)), !rate.isNegative, !rate.isZero else {
+                throw bad("currency_rate", row.text(5))
+            }
+            let recurrence: Recurrence
+            do { recurrence = try Recurrence.parse(row.text(10)) } catch { throw bad("repeat_very", row.text(10)) }
+            func dateTime(_ column: Int32, _ name: String) throws -> LocalDateTime? {
+                guard let text = row.optionalText(column) else { return nil }
+                do { return try LocalDateTime.parse(text, in: zone) } catch { throw bad(name, text) }
+            }
+            guard let runDate = try dateTime(11, "run_date") else { throw bad("run_date", "NULL") }
+            var endDate: LocalDate?
+            if let text = row.optionalText(16) {
+                guard let date = LocalDate(iso: text) else { throw bad("end_date", text) }
+                endDate = date
+            }
+            guard let status = RecurringTemplate.Status(rawValue: row.text(18)) else { throw bad("status", row.text(18)) }
+            guard let vatRounding = VatRounding(rawValue: row.text(21)) else { throw bad("vat_rounding", row.text(21)) }
+            guard let mode = RoundingMode(rawValue: row.text(22)) else { throw bad("rounding_mode", row.text(22)) }
+            let dueDays = row.int(6)
+            guard (0...3650).contains(dueDays) else { throw bad("due_days", String(dueDays)) }
+            let maxRuns = row.optionalInt(17)
+            if let maxRuns, maxRuns < 1 { throw bad("max_runs", String(maxRuns)) }
+            let nextRunIndex = row.int(23)
+            guard nextRunIndex >= 0 else { throw bad("next_run_index", String(nextRunIndex)) }
+            return RecurringTemplate(
+                id: row.int64(0), sourceId: row.optionalInt(25), recordGuid: guid, customerGuid: row.text(2), employeeGuid: row.optionalText(3),
+                currency: currency, currencyRate: rate, dueDays: dueDays, customerNotes: row.optionalText(7),
+                createdOnUtc: row.optionalText(8), customerReference: row.optionalText(9), repeatVery: row.text(10),
+                recurrence: recurrence, runDate: runDate, lastRunDate: try dateTime(12, "last_run_date"),
+                storeCode: row.optionalText(13), exported: row.optionalText(14), timeZone: zone, endDate: endDate,
+                maxRuns: maxRuns, status: status, statusReason: row.optionalText(19),
+                pricesIncludeVat: row.bool(20), vatRounding: vatRounding, roundingMode: mode, lines: [],
+                nextRunIndex: nextRunIndex, runsGenerated: row.int(24))
+        }
+        guard var template = header else {
+            throw BillingError(.templateNotFound, "No template has the Id \(id).")
+        }
+        template.lines = try db.cached("""
+            SELECT source_id, line_guid, line_type, product_guid, product_description, quantity, batch_number,
+                   expiry_date, unit_price, unit_cost, sku, tax_category_id, tax_rate, discount_percent,
+                   price_includes_vat
+            FROM template_lines WHERE template_id = ? ORDER BY position
+            """).bind(.integer(id)).all { row -> TemplateLine in
+            let lineGuid = row.text(1)
+            func decimal(_ column: Int32, _ name: String) throws -> DecimalValue {
+                let text = row.text(column)
+                guard let value = DecimalValue(plain: text) else {
+                    throw BillingError(
+                        .invalidField,
+                        "Stored template \(template.recordGuid) line \(lineGuid) has an invalid \(name): '\(text)'.",
+                        field: name)
+                }
+                return value
+            }
+            return TemplateLine(
+                sourceId: row.optionalInt(0), lineGuid: lineGuid, lineType: row.optionalInt(2),
+                productGuid: row.optionalText(3), productDescription: row.optionalText(4),
+                quantity: try decimal(5, "quantity"), batchNumber: row.optionalText(6),
+                expiryDate: row.optionalText(7), unitPrice: try decimal(8, "unit_price"),
+                unitCost: try decimal(9, "unit_cost"), sku: row.optionalText(10), taxCategoryId: row.optionalInt(11),
+                taxRate: try decimal(12, "tax_rate"), discountPercent: try decimal(13, "discount_percent"),
+                priceIncludesVat: row.optionalBool(14))
+        }
+        if template.lines.isEmpty {
+            throw BillingError(.invalidField, "Stored template \(template.recordGuid) has no lines.", field: "lines")
+        }
+        // Range checks (quantity > 0, rate 0–100, …) live in the domain; run them on what was read.
+        _ = try template.calculate()
+        return template
+    }
+}

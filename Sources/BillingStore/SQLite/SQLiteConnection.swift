@@ -1,0 +1,122 @@
+import BillingDomain
+import CSQLite
+
+/// One connection to a SQLite database file through the system libsqlite3.
+///
+/// A connection is used by one thread at a time; `Store` owns its connections behind locks. Statements are
+/// prepared once and cached by their SQL text, so hot paths (generation, sweep, outbox claims) pay only for
+/// bind/step/reset.
+final class SQLiteConnection {
+    let handle: OpaquePointer
+    let path: String
+    private var cache: [String: Statement] = [:]
+
+    /// Opens (or creates) the database and sets the pragmas every billingd connection relies on:
+    /// WAL so readers never block the writer, foreign keys enforced, and a busy timeout so a short lock held by
+    /// another program (an operator's `sqlite3` shell, a backup) waits instead of failing.
+    init(path: String, busyTimeoutMilliseconds: Int32, readOnly: Bool = false) throws {
+        var db: OpaquePointer?
+        let flags = (readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE))
+            | SQLITE_OPEN_NOMUTEX
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            if let db { sqlite3_close_v2(db) }
+            throw BillingError(.storageError, "Cannot open database \(path): \(message).")
+        }
+        handle = db
+        self.path = path
+        sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
+        sqlite3_extended_result_codes(db, 1)
+        if !readOnly {
+            try execute("PRAGMA journal_mode = WAL")
+        }
+        try execute("PRAGMA foreign_keys = ON")
+        // FULL keeps a committed invoice on disk across power loss, which billing needs more than speed.
+        try execute("PRAGMA synchronous = FULL")
+    }
+
+    deinit {
+        for statement in cache.values { statement.finalize() }
+        sqlite3_close_v2(handle)
+    }
+
+    /// Runs one or more statements without parameters (schema, pragmas).
+    func execute(_ sql: String) throws {
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &errorMessage)
+        if rc != SQLITE_OK {
+            let message = errorMessage.map { String(cString: $0) } ?? lastErrorMessage
+            sqlite3_free(errorMessage)
+            throw SQLiteConnection.error(rc, message, sql: sql)
+        }
+    }
+
+    /// A prepared statement from the cache, reset and with its bindings cleared.
+    func cached(_ sql: String) throws -> Statement {
+        if let statement = cache[sql] {
+            statement.reset()
+            return statement
+        }
+        let statement = try prepare(sql)
+        cache[sql] = statement
+        return statement
+    }
+
+    func prepare(_ sql: String) throws -> Statement {
+        var raw: OpaquePointer?
+        let rc = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &raw, nil)
+        guard rc == SQLITE_OK, let raw else {
+            throw SQLiteConnection.error(rc, lastErrorMessage, sql: sql)
+        }
+        return Statement(raw, connection: self)
+    }
+
+    var lastErrorMessage: String { String(cString: sqlite3_errmsg(handle)) }
+    var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+    var changes: Int { Int(sqlite3_changes(handle)) }
+    var isInTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
+    /// Runs `body` in a write transaction. `BEGIN IMMEDIATE` takes the write lock up front, so a busy database is
+    /// reported at the start instead of half-way through an invoice.
+    func transaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            if isInTransaction { try? execute("ROLLBACK") }
+            throw error
+        }
+    }
+
+    /// A savepoint inside a running transaction: a failure in one template's invoice rolls back that invoice only.
+    func savepoint<T>(_ name: String, _ body: () throws -> T) throws -> T {
+        try execute("SAVEPOINT \(name)")
+        do {
+            let result = try body()
+            try execute("RELEASE \(name)")
+            return result
+        } catch {
+            try? execute("ROLLBACK TO \(name)")
+            try? execute("RELEASE \(name)")
+            throw error
+        }
+    }
+
+    static func error(_ rc: Int32, _ message: String, sql: String? = nil) -> BillingError {
+        let primary = rc & 0xff
+        let kind: String
+        switch primary {
+        case SQLITE_BUSY, SQLITE_LOCKED: kind = "database is locked by another writer"
+        case SQLITE_FULL: kind = "disk full"
+        case SQLITE_READONLY: kind = "database is read-only"
+        case SQLITE_CORRUPT, SQLITE_NOTADB: kind = "database file is corrupt"
+        case SQLITE_IOERR: kind = "I/O error"
+        case SQLITE_CONSTRAINT: kind = "constraint violated"
+        default: kind = "SQLite error \(rc)"
+        }
+        return BillingError(.storageError, "Storage failed (\(kind)): \(message).")
+    }
+}

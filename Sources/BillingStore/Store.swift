@@ -1,0 +1,70 @@
+import BillingDomain
+import Foundation
+
+/// The SQLite store: one writer connection and one reader connection to the same WAL database.
+///
+/// The engine talks to it only through billing operations (import, claim due templates, record an invoice,
+/// sweep, claim outbox rows, …) declared in the `Operations/` files, so SQL stays in this module.
+/// Writes are serialised on the writer; reads (status, lists, previews) use the reader and never wait for a
+/// write in progress, thanks to WAL.
+public final class Store: @unchecked Sendable {
+    public struct Options: Sendable {
+        public var path: String
+        public var busyTimeoutMilliseconds: Int32
+
+        public init(path: String, busyTimeoutMilliseconds: Int32 = 5_000) {
+            self.path = path
+            self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
+        }
+    }
+
+    public let path: String
+    public let appliedMigrations: [String]
+    private let writer: SQLiteConnection
+    private let reader: SQLiteConnection
+    private let writeLock = NSLock()
+    private let readLock = NSLock()
+
+    /// Opens the database, creating it and its folder if needed, and runs pending migrations.
+    public init(options: Options, now: Int64) throws {
+        path = options.path
+        let folder = (options.path as NSString).deletingLastPathComponent
+        if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw BillingError(.storageError, "Cannot create the database folder \(folder): \(error.localizedDescription)")
+            }
+        }
+        writer = try SQLiteConnection(path: options.path, busyTimeoutMilliseconds: options.busyTimeoutMilliseconds)
+        appliedMigrations = try Migrations.migrate(writer, now: now)
+        reader = try SQLiteConnection(path: options.path, busyTimeoutMilliseconds: options.busyTimeoutMilliseconds)
+    }
+
+    /// Runs `body` with the writer connection, one caller at a time.
+    func write<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+        writeLock.lock()
+        defer { writeLock.unlock() }
+        return try body(writer)
+    }
+
+    /// Runs `body` with the reader connection inside one read transaction, so it sees one consistent snapshot.
+    func read<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+        readLock.lock()
+        defer { readLock.unlock() }
+        try reader.execute("BEGIN")
+        defer { try? reader.execute("COMMIT") }
+        return try body(reader)
+    }
+
+    /// Proves the database answers (used by the watchdog loop): a read on the writer connection, which waits
+    /// behind a stuck write and so stops the pings when the database is stuck.
+    public func ping() throws {
+        try write { db in _ = try db.cached("SELECT count(*) FROM schema_migrations").scalarInt() }
+    }
+
+    /// `PRAGMA integrity_check`, for tests and operators.
+    public func integrityCheck() throws -> String {
+        try read { db in try db.prepare("PRAGMA integrity_check").first { $0.text(0) } ?? "no answer" }
+    }
+}

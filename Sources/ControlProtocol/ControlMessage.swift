@@ -1,0 +1,69 @@
+import BillingDomain
+
+/// One control request: a single JSON line `{"command": "status", "args": {…}}`.
+public struct ControlRequest: Sendable, Equatable {
+    public var command: String
+    public var args: JSONValue
+
+    public init(command: String, args: JSONValue = .object([])) {
+        self.command = command
+        self.args = args
+    }
+
+    public var json: JSONValue { .object([JSONMember(key: "command", value: .string(command), line: 0),
+                                          JSONMember(key: "args", value: args, line: 0)]) }
+
+    public init(json: JSONValue) throws {
+        guard case .object = json else {
+            throw BillingError(.invalidRequest, "A request is a JSON object with \"command\" and \"args\".")
+        }
+        guard let command = json["command"]?.stringValue, !command.isEmpty else {
+            throw BillingError(.invalidRequest, "The request has no \"command\" string.")
+        }
+        let args = json["args"] ?? .object([])
+        guard case .object = args else {
+            throw BillingError(.invalidRequest, "\"args\" must be a JSON object.")
+        }
+        self.command = command
+        self.args = args
+    }
+}
+
+/// One control response: `{"ok": true, "result": …}` or `{"ok": false, "error": {"code", "message"}}`.
+public enum ControlResponse: Sendable, Equatable {
+    case success(JSONValue)
+    case failure(BillingError)
+
+    public var json: JSONValue {
+        switch self {
+        case .success(let result):
+            return .object([JSONMember(key: "ok", value: .bool(true), line: 0),
+                            JSONMember(key: "result", value: result, line: 0)])
+        case .failure(let error):
+            return .object([JSONMember(key: "ok", value: .bool(false), line: 0),
+                            JSONMember(key: "error", value: ControlResponse.errorObject(error), line: 0)])
+        }
+    }
+
+    public static func errorObject(_ error: BillingError) -> JSONValue {
+        var members = [JSONMember(key: "code", value: .string(error.code.rawValue), line: 0),
+                       JSONMember(key: "message", value: .string(error.message), line: 0)]
+        if let field = error.field { members.append(JSONMember(key: "field", value: .string(field), line: 0)) }
+        return .object(members)
+    }
+
+    public init(json: JSONValue) throws {
+        switch json["ok"] {
+        case .bool(true)?:
+            self = .success(json["result"] ?? .null)
+        case .bool(false)?:
+            guard let error = json["error"], let code = error["code"]?.stringValue,
+                  let message = error["message"]?.stringValue else {
+                throw BillingError(.invalidRequest, "The daemon answered with an error without code and message.")
+            }
+            self = .failure(BillingError(.init(rawValue: code), message, field: error["field"]?.stringValue))
+        default:
+            throw BillingError(.invalidRequest, "The daemon's answer has no \"ok\" field.")
+        }
+    }
+}

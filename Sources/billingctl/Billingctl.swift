@@ -1,0 +1,160 @@
+import ArgumentParser
+import BillingDomain
+import ControlProtocol
+import Foundation
+
+/// Options every subcommand shares.
+struct GlobalOptions: ParsableArguments {
+    @Option(help: "Control socket of the daemon (default: $BILLINGD_SOCKET, $RUNTIME_DIRECTORY/control.sock or /run/billingd/control.sock).")
+    var socket: String?
+
+    @Flag(help: "Print the daemon's answer as JSON, for scripts.")
+    var json = false
+
+    /// Sends a request and prints the answer; refusals exit 1, an unreachable daemon exits 3.
+    func send(_ command: String, _ args: [(String, JSONValue)] = [], human: (JSONValue) -> String) throws {
+        let client = ControlClient(path: socket ?? ControlSocketPath.defaultPath())
+        let request = ControlRequest(
+            command: command, args: .object(args.map { JSONMember(key: $0.0, value: $0.1, line: 0) }))
+        let response: ControlResponse
+        do {
+            response = try client.send(request)
+        } catch let error as ControlClient.Unreachable {
+            printError("billingctl: \(error.description)")
+            throw ExitCode(3)
+        }
+        switch response {
+        case .success(let result):
+            print(json ? result.serialized(pretty: true) : human(result))
+        case .failure(let error):
+            if json {
+                print(JSONValue.object([JSONMember(key: "error", value: ControlResponse.errorObject(error), line: 0)])
+                    .serialized(pretty: true))
+            } else {
+                printError("billingctl: \(error.code.rawValue): \(error.message)")
+            }
+            throw ExitCode(1)
+        }
+    }
+}
+
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+@main
+struct Billingctl: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "billingctl",
+        abstract: "Control a running billingd over its control socket.",
+        discussion: "Exit codes: 0 success, 1 refused by the daemon (code and message printed), 2 usage error, 3 daemon not reachable.",
+        subcommands: [Status.self, Import.self, Templates.self, Customers.self])
+
+    /// ArgumentParser's own usage errors exit 64; billingctl's documented code for them is 2.
+    static func main() {
+        do {
+            var command = try parseAsRoot(hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
+            try command.run()
+        } catch let exit as ExitCode {
+            Foundation.exit(exit.rawValue)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            printError(fullMessage(for: error))
+            Foundation.exit(2)
+        }
+    }
+}
+
+/// `billingctl [--socket PATH] [--json] COMMAND …`: the global options may stand before the command; they are
+/// moved behind it, where each subcommand's option group reads them.
+func hoistingGlobalOptions(_ arguments: [String]) -> [String] {
+    var global: [String] = []
+    var rest = arguments[...]
+    while let first = rest.first {
+        if first == "--json" {
+            global.append(first)
+            rest = rest.dropFirst()
+        } else if first == "--socket", rest.count >= 2 {
+            global.append(contentsOf: rest.prefix(2))
+            rest = rest.dropFirst(2)
+        } else if first.hasPrefix("--socket=") {
+            global.append(first)
+            rest = rest.dropFirst()
+        } else {
+            break
+        }
+    }
+    guard !global.isEmpty, !rest.isEmpty else { return arguments }
+    // Options go after the (possibly nested) subcommand words but before positional arguments would be ambiguous;
+    // ArgumentParser accepts options anywhere after the subcommand, so appending them is enough.
+    return Array(rest) + global
+}
+
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show version, uptime, next wake and queue sizes.")
+    @OptionGroup var options: GlobalOptions
+
+    func run() throws {
+        try options.send("status") { result in
+            var lines = [
+                "billingd \(result["version"]?.stringValue ?? "?")  up \(result["uptimeSeconds"]?.intValue ?? 0) s",
+                "database   \(result["database"]?.stringValue ?? "?")",
+                "next wake  \(result["nextWakeAt"]?.stringValue ?? "nothing scheduled")",
+            ]
+            for group in ["templates", "invoices", "outbox"] {
+                let counts = (result[group]?.members ?? []).map { "\($0.key) \($0.value.intValue ?? 0)" }
+                lines.append(group.padding(toLength: 11, withPad: " ", startingAt: 0) + counts.joined(separator: ", "))
+            }
+            return lines.joined(separator: "\n")
+        }
+    }
+}
+
+struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Import customers and recurring templates: a JSON document or a SOAP PostRecurringInvoice envelope.",
+        discussion: "The file is imported whole or not at all. '-' reads standard input. Limit: 4 MiB.")
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "The file to import, or - for standard input.") var file: String
+
+    static let maxBytes = 4 << 20
+
+    func run() throws {
+        // Read at most one byte past the limit: enough to refuse an oversized document without buffering it.
+        let handle: FileHandle
+        if file == "-" {
+            handle = FileHandle.standardInput
+        } else {
+            guard let opened = FileHandle(forReadingAtPath: file) else {
+                printError("billingctl: cannot read \(file)")
+                throw ExitCode(2)
+            }
+            handle = opened
+        }
+        var data = Data()
+        while data.count <= Self.maxBytes {
+            let chunk = handle.readData(ofLength: Self.maxBytes + 1 - data.count)
+            if chunk.isEmpty { break }
+            data.append(chunk)
+        }
+        guard data.count <= Self.maxBytes else {
+            if options.json {
+                print(#"{"error": {"code": "DOCUMENT_TOO_LARGE", "message": "The document is larger than 4 MiB."}}"#)
+            } else {
+                printError("billingctl: DOCUMENT_TOO_LARGE: \(file) is larger than \(Self.maxBytes) bytes.")
+            }
+            throw ExitCode(1)
+        }
+        try options.send("import", [("documentBase64", .string(data.base64EncodedString()))]) { result in
+            let templates = (result["templates"]?.arrayValue ?? []).map {
+                "  template \($0["id"]?.intValue ?? 0)  \($0["recordGuid"]?.stringValue ?? "")"
+            }
+            return (["imported \(result["customers"]?.intValue ?? 0) customers, \(templates.count) templates"] + templates)
+                .joined(separator: "\n")
+        }
+    }
+}

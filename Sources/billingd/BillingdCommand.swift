@@ -1,0 +1,88 @@
+import ArgumentParser
+import BillingDomain
+import BillingEngine
+import Foundation
+import Logging
+import SystemdInterop
+
+struct BillingdCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "billingd",
+        abstract: "Recurring-billing daemon: generates invoices from templates, sweeps past-due invoices, sends notifications.",
+        discussion: """
+            Without --config billingd runs on its embedded default: a SQLite database under $STATE_DIRECTORY \
+            (or ~/.local/state/billingd), the control socket under $RUNTIME_DIRECTORY (or /run/billingd for root), \
+            and e-mail and SMS written to spool folders. It needs no server to do its main job.
+
+            Signals: SIGTERM/SIGINT finish the work in flight and exit 0; SIGHUP reloads the configuration \
+            (an invalid new configuration is refused and the old one kept).
+            """)
+
+    @Option(help: "Configuration file (see config/billingd.conf.example).")
+    var config: String?
+
+    @Option(help: "Database file; overrides the configuration.")
+    var database: String?
+
+    @Option(help: "Control socket path; overrides the configuration.")
+    var socket: String?
+
+    @Option(help: "Start a simulated clock at this ISO 8601 instant (with offset); it then advances in real time.")
+    var now: String?
+
+    @Flag(help: "Validate the configuration and exit: 0 when valid, 1 with the reason otherwise.")
+    var checkConfig = false
+
+    func loadConfiguration() throws -> Configuration {
+        var configuration = try config.map { try Configuration.load(path: $0) } ?? Configuration.embeddedDefault()
+        if let database { configuration.databasePath = database }
+        if let socket { configuration.socketPath = socket }
+        return configuration
+    }
+
+    func run() throws {
+        LoggingSystem.bootstrap { LevelPrefixLogHandler(label: $0) }
+        let logger = Logger(label: "billingd")
+        let configuration: Configuration
+        do {
+            configuration = try loadConfiguration()
+        } catch let error as BillingError {
+            printError("billingd: \(error.message)")
+            throw ExitCode(1)
+        }
+        if checkConfig {
+            print("configuration OK: database \(configuration.databasePath), socket \(configuration.socketPath)")
+            return
+        }
+        var clock = BillingClock.system
+        if let now {
+            guard let start = ISO8601Instant.parse(now) else {
+                printError("billingd: --now '\(now)' is not an ISO 8601 instant with an offset (2027-01-31T09:00:00+01:00).")
+                throw ExitCode(2)
+            }
+            clock = .simulated(startingAt: start)
+        }
+        do {
+            try Daemon(configuration: configuration, configPath: config, clock: clock, logger: logger, overrides: self)
+                .run()
+        } catch let error as BillingError {
+            logger.critical("\(error.message)", metadata: ["error_code": "\(error.code)"])
+            throw ExitCode(1)
+        }
+    }
+}
+
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// ISO 8601 instants with an explicit offset, as `--now` takes them.
+enum ISO8601Instant {
+    static func parse(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text)
+    }
+}

@@ -1,0 +1,140 @@
+import BillingDomain
+import ControlProtocol
+import Foundation
+import Testing
+
+/// SplitMix64: a tiny seeded generator, so a failing fuzz case can be replayed from its seed.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Random documents built from pieces that exercise the parser's branches: escapes, non-ASCII, extreme numbers.
+struct JSONFuzzer {
+    var rng: SeededGenerator
+
+    static let stringPieces = ["a", "Hosting", "é", "😀", "€", "\"", "\\", "\n", "\t", "\u{0}", "\u{1f}", "/", " ", "\u{2028}", "\u{FEFF}"]
+    static let numberPieces = ["0", "-0", "1", "861.85", "12345678901234567890.123456", "1e3", "-2.5E-7", "9223372036854775808", "0.000"]
+
+    mutating func string() -> String {
+        (0..<Int.random(in: 0...6, using: &rng)).map { _ in Self.stringPieces.randomElement(using: &rng)! }.joined()
+    }
+
+    mutating func value(depth: Int = 0) -> JSONValue {
+        switch Int.random(in: 0..<(depth > 4 ? 5 : 7), using: &rng) {
+        case 0: return .null
+        case 1: return .bool(Bool.random(using: &rng))
+        case 2: return .number(Self.numberPieces.randomElement(using: &rng)!)
+        case 3: return .number(String(Int.random(in: Int.min...Int.max, using: &rng)))
+        case 4: return .string(string())
+        case 5: return .array((0..<Int.random(in: 0...4, using: &rng)).map { _ in value(depth: depth + 1) })
+        default:
+            var members: [JSONMember] = []
+            for i in 0..<Int.random(in: 0...4, using: &rng) {
+                members.append(JSONMember(key: "\(string())#\(i)", value: value(depth: depth + 1)))  // keys stay unique
+            }
+            return .object(members)
+        }
+    }
+
+    static let interesting: [UInt8] = Array("{}[]:,\"\\-+.eE0123456789tfnu \n".utf8) + [0x00, 0x1F, 0x7F, 0x80, 0xBF, 0xC0, 0xED, 0xEF, 0xF4, 0xFF]
+
+    mutating func randomByte() -> UInt8 {
+        Bool.random(using: &rng) ? Self.interesting.randomElement(using: &rng)! : UInt8.random(in: 0...255, using: &rng)
+    }
+
+    /// One to four byte-level mutations: replace, insert, delete, truncate, duplicate a run.
+    mutating func mutate(_ bytes: [UInt8]) -> [UInt8] {
+        var out = bytes
+        for _ in 0..<Int.random(in: 1...4, using: &rng) {
+            let i = out.isEmpty ? 0 : Int.random(in: 0..<out.count, using: &rng)
+            let byte = randomByte()
+            switch Int.random(in: 0..<5, using: &rng) {
+            case 0 where !out.isEmpty: out[i] = byte
+            case 1: out.insert(byte, at: i)
+            case 2 where !out.isEmpty: out.remove(at: i)
+            case 3: out = Array(out[..<i])
+            default:
+                let run = out[i..<min(out.count, i + Int.random(in: 1...8, using: &rng))]
+                out.insert(contentsOf: run, at: i)
+            }
+        }
+        return out
+    }
+}
+
+@Suite("JSON parser robustness")
+struct JSONFuzzTests {
+    @Test("10,000 random and mutated documents: no crash, and every outcome is a value or a BillingError")
+    func fuzz() {
+        var fuzzer = JSONFuzzer(rng: SeededGenerator(seed: 0x5EED_B111))
+        var parsed = 0, refused = 0
+        for round in 0..<10_000 {
+            let value = fuzzer.value()
+            let text = Array(value.serialized(pretty: round % 3 == 0).utf8)
+            let input: [UInt8]
+            switch round % 4 {
+            case 0:
+                // Unmutated: must round-trip exactly.
+                #expect((try? JSONParser.parse(text)) == value, "round \(round)")
+                input = text
+            case 1: input = (0..<Int.random(in: 0...64, using: &fuzzer.rng)).map { _ in fuzzer.randomByte() }  // noise
+            default: input = fuzzer.mutate(text)
+            }
+            do {
+                _ = try JSONParser.parse(input, limits: JSONLimits(maxDepth: 8, maxStringBytes: 64, maxContainerItems: 5))
+                parsed += 1
+            } catch is BillingError {
+                refused += 1
+            } catch {
+                Issue.record("round \(round): unexpected error type \(error)")
+            }
+        }
+        #expect(parsed + refused == 10_000)
+        #expect(parsed > 2_500 && refused > 2_500)  // the generator really exercises both outcomes
+    }
+
+    @Test("pathological inputs are refused quickly, without recursion or unbounded work")
+    func pathological() {
+        let cases: [String] = [
+            String(repeating: "[", count: 1 << 20), String(repeating: "{\"a\":[", count: 100_000),
+            "\"" + String(repeating: "\\u0041", count: 200_000) + "\"", String(repeating: "\\", count: 1 << 20),
+            "[" + String(repeating: "0,", count: 1 << 20) + "0]", String(repeating: " ", count: 1 << 20),
+        ]
+        for text in cases {
+            let start = ContinuousClock.now
+            #expect(jsonRefusal(text) != nil)
+            #expect(ContinuousClock.now - start < .seconds(5))
+        }
+    }
+
+    @Test("a typical control request parses with p99 well under 2 ms")
+    func latency() throws {
+        let request = """
+            {"command": "import", "document": {"RecurringInvoices": [{"Header": {"RecordGuid": "t-1", "CustomerGUID": "c-1",
+            "RepeatVery": "Monthly", "RunDate": "2027-01-31T09:00:00", "NextRunDate": "2027-01-31T09:00:00", "DueDays": 30,
+            "CurrencyRate": 1, "Currency": "SEK", "TimeZone": "Europe/Stockholm", "PricesIncludeVat": false,
+            "CustomerNotes": "Tack f\\u00f6r att du \\u00e4r kund!\\nV\\u00e4nliga h\\u00e4lsningar"},
+            "Lines": [{"LineGuid": "l-1", "ProductDescription": "Hosting", "Quantity": 1, "UnitPrice": "499.00",
+            "UnitCost": "120.00", "TaxRate": 25, "DiscountPercent": 0}, {"LineGuid": "l-2", "ProductDescription": "Support",
+            "Quantity": 2.5, "UnitPrice": "861.85", "UnitCost": "0", "TaxRate": 25, "DiscountPercent": 10}]}]}}
+            """
+        let bytes = Array(request.utf8)
+        var samples: [Duration] = []
+        for _ in 0..<2_000 {
+            let start = ContinuousClock.now
+            _ = try JSONParser.parse(bytes)
+            samples.append(ContinuousClock.now - start)
+        }
+        samples.sort()
+        let p99 = samples[samples.count * 99 / 100]
+        #expect(p99 < .milliseconds(2), "p99 \(p99)")
+    }
+}
