@@ -118,6 +118,9 @@ import Testing
     @Test func extremeInstantsAndIndicesDoNotTrap() throws {
         let schedule = try F.schedule("2027-01-31T09:00:00", "Every 1000 Days", "Europe/Stockholm")
         #expect(schedule.firstRunIndex(atOrAfter: Date.distantFuture) > 0)
+        #expect(schedule.firstRunIndex(atOrAfter: Date(timeIntervalSince1970: .infinity)) > 0)
+        #expect(schedule.firstRunIndex(atOrAfter: Date(timeIntervalSince1970: -.infinity)) == 0)
+        #expect(ISO8601.formatUTC(Date(timeIntervalSince1970: .nan)) == "1970-01-01T00:00:00Z")
         #expect(schedule.localRun(Int.max).date.year > 9999)
         #expect(schedule.localRun(Int.min).date.year < 0)
     }

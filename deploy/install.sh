@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs billingd as a systemd service (run as root from a checkout): release build, binaries, units,
+# sysusers/tmpfiles snippets, and a configuration file if there is none yet.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="/opt/swift/usr/bin:$PATH"
+deploy/setup.sh
+swift build -c release --product billingd
+swift build -c release --product billingctl
+bin=$(swift build -c release --show-bin-path)
+install -m 0755 "$bin/billingd" "$bin/billingctl" /usr/local/bin/
+install -m 0644 deploy/billingd.service deploy/billingd.socket /etc/systemd/system/
+install -m 0644 deploy/billingd.sysusers /usr/lib/sysusers.d/billingd.conf
+install -m 0644 deploy/billingd.tmpfiles /usr/lib/tmpfiles.d/billingd.conf
+install -d -m 0750 /etc/billingd /etc/billingd/credentials
+[ -f /etc/billingd/billingd.conf ] || install -m 0640 config/billingd.conf.example /etc/billingd/billingd.conf
+touch /etc/billingd/credentials/smtp-password /etc/billingd/credentials/sms-token
+chmod 0600 /etc/billingd/credentials/*
+systemd-sysusers
+systemd-tmpfiles --create /usr/lib/tmpfiles.d/billingd.conf
+billingd --check-config --config /etc/billingd/billingd.conf
+systemctl daemon-reload
+echo "installed; start with: systemctl enable --now billingd.socket billingd.service"
