@@ -15,7 +15,7 @@ socket=$(pwd)/.state/control.sock
 ctl() { "$bin/billingctl" --socket "$socket" "$@"; }
 
 "$bin/billingd" --check-config --config "$config"
-"$bin/billingd" --config "$config" &
+"$bin/billingd" --config "$config" 2> >(grep -v "invoice generated" >&2) &
 daemon=$!
 trap 'kill -TERM $daemon 2>/dev/null; wait $daemon 2>/dev/null' EXIT INT TERM
 for _ in $(seq 1 100); do [ -S "$socket" ] && ctl status >/dev/null 2>&1 && break; sleep 0.1; done
@@ -24,8 +24,19 @@ for file in config/examples/*.json config/examples/*.xml; do
   echo "== billingctl import $file"
   ctl import "$file"
 done
+echo "== billingctl run   (the scheduler already generated what was due when the templates arrived)"
+ctl run
 echo "== billingctl templates list"
 ctl templates list
+echo "== billingctl invoices list"
+ctl invoices list
+first=$(ctl --json invoices list | sed -n 's/.*"number": "\([^"]*\)".*/\1/p' | head -1)
+if [ -n "$first" ]; then
+  echo "== billingctl invoices show $first"
+  ctl invoices show "$first"
+fi
+echo "== billingctl preview t-hosting-ada --count 4"
+ctl preview t-hosting-ada --count 4
 echo "== billingctl status"
 ctl status
 

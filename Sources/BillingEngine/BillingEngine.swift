@@ -15,6 +15,8 @@ public final class BillingEngine: @unchecked Sendable {
     public let logger: Logger
     public let startedAt: Date
     private let configLock = NSLock()
+    /// Serialises the jobs (recurring run, sweep, drain) whoever triggers them.
+    let jobLock = NSLock()
     private var _configuration: Configuration
     /// Called after a command changed what is due, so the scheduler can re-plan its sleep.
     private let wakeLock = NSLock()

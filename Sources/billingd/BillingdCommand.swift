@@ -27,6 +27,9 @@ struct BillingdCommand: ParsableCommand {
     @Option(help: "Control socket path; overrides the configuration.")
     var socket: String?
 
+    @Flag(help: "Run one full cycle (recurring run, past-due sweep, outbox drain) and exit.")
+    var once = false
+
     @Option(help: "Start a simulated clock at this ISO 8601 instant (with offset); it then advances in real time.")
     var now: String?
 
@@ -64,7 +67,7 @@ struct BillingdCommand: ParsableCommand {
         }
         do {
             try Daemon(configuration: configuration, configPath: config, clock: clock, logger: logger, overrides: self)
-                .run()
+                .run(once: once)
         } catch let error as BillingError {
             logger.critical("\(error.message)", metadata: ["error_code": "\(error.code)"])
             throw ExitCode(1)

@@ -25,7 +25,14 @@ final class Daemon {
         engine = try BillingEngine(configuration: configuration, clock: clock, logger: logger)
     }
 
-    func run() throws {
+    func run(once: Bool) throws {
+        if once {
+            // A single cycle keeps the default signal actions: SIGTERM ends it, and SQLite's atomic commit means
+            // it ends between transactions as far as the database can tell.
+            let report = try engine.runCycle()
+            logger.notice("one cycle done: \(report.generated.count) invoices generated")
+            return
+        }
         // Signals are taken synchronously by this thread (sigwait), so every other thread must have them blocked:
         // block them before any thread is started.
         var signals = sigset_t()
@@ -43,10 +50,12 @@ final class Daemon {
                           idleTimeout: .seconds(configuration.controlIdleTimeoutSeconds)),
             handler: { request, peer in router.handle(request, peer: peer) })
         server.start()
+        let scheduler = Scheduler(engine: engine) { status in SystemdNotifier.notify("STATUS=\(status)") }
+        scheduler.start()
         logger.notice(
             "billingd \(BillingEngine.version) ready",
             metadata: ["database": "\(engine.store.path)", "socket": "\(activated ? "fd \(listener)" : configuration.socketPath)"])
-        SystemdNotifier.notify("READY=1\nSTATUS=ready")
+        SystemdNotifier.notify("READY=1\nSTATUS=\((try? engine.statusSummary()) ?? "ready")")
 
         while true {
             var received: Int32 = 0
@@ -58,6 +67,7 @@ final class Daemon {
             logger.notice("stopping on signal \(received)")
             SystemdNotifier.notify("STOPPING=1\nSTATUS=stopping: finishing work in flight")
             server.stop()
+            scheduler.stop()
             if !activated { unlink(configuration.socketPath) }
             logger.notice("stopped")
             return

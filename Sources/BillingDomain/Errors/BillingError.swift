@@ -70,3 +70,9 @@ extension BillingError.Code {
     public static let internalError: Self = "INTERNAL_ERROR"
     public static let invalidConfig: Self = "INVALID_CONFIG"
 }
+
+extension BillingError.Code {
+    public static let noAddress: Self = "NO_ADDRESS"
+    public static let templatePaused: Self = "TEMPLATE_PAUSED"
+    public static let invalidStoredRow: Self = "INVALID_STORED_ROW"
+}

@@ -87,6 +87,9 @@ public struct Schedule: Sendable, Hashable {
     /// corrected by stepping; the estimate is off by at most one or two runs, so this costs a handful of zone
     /// lookups whether the answer is 3 or 40,000.
     public func firstRunIndex(atOrAfter instant: Date) -> Int {
+        // Instants beyond ±300,000 years (infinities, corrupt input) are clamped first: compared raw, an infinite
+        // instant would send the stepping below through every index up to the limit.
+        let instant = min(max(instant, ZoneResolution.earliestInstant), ZoneResolution.latestInstant)
         let target = ZoneResolution.local(of: instant, in: timeZone).date
         let estimate: Int
         switch recurrence.unit {

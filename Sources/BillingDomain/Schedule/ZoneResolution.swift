@@ -63,6 +63,9 @@ public enum ZoneResolution {
         return Int(max(-1e13, min(1e13, seconds.rounded(.down))))      // also clamps ±infinity
     }
 
+    static let earliestInstant = Date(timeIntervalSince1970: -1e13)
+    static let latestInstant = Date(timeIntervalSince1970: 1e13)
+
     static func date(epochSecond: Int) -> Date {
         Date(timeIntervalSince1970: TimeInterval(epochSecond))
     }

@@ -15,7 +15,9 @@ extension Configuration {
             func path() throws -> String {
                 let s = try string()
                 guard !s.isEmpty else { throw fail("expected a path") }
-                return s.hasPrefix("/") ? s : (baseDirectory as NSString).appendingPathComponent(s)
+                return s.hasPrefix("/") ? s
+                    : URL(fileURLWithPath: s, relativeTo: URL(fileURLWithPath: baseDirectory, isDirectory: true))
+                        .standardizedFileURL.path
             }
             func integer(_ range: ClosedRange<Int>) throws -> Int {
                 guard case .integer(let n) = entry.value else { throw fail("expected a whole number") }

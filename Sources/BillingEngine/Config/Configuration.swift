@@ -5,7 +5,6 @@ import Foundation
 /// Everything billingd can be told. Every setting has a default, so the daemon runs with no file at all
 /// (the embedded default: a local database, e-mail and SMS written to spool folders).
 public struct Configuration: Sendable {
-    public enum CatchUpPolicy: String, Sendable, CaseIterable { case all, latest, skip }
     public enum EmailTransport: String, Sendable, CaseIterable { case spool, smtp, sendmail }
     public enum SMSTransport: String, Sendable, CaseIterable { case spool, http }
 
@@ -84,7 +83,7 @@ public struct Configuration: Sendable {
         guard let text = String(data: data, encoding: .utf8) else {
             throw BillingError(.invalidConfig, "\(path) is not valid UTF-8.")
         }
-        let base = URL(fileURLWithPath: path).deletingLastPathComponent().standardizedFileURL.path
+        let base = URL(fileURLWithPath: path).absoluteURL.deletingLastPathComponent().standardizedFileURL.path
         var config = embeddedDefault(environment: environment)
         try config.apply(ConfigFile.parse(text, source: path), source: path, baseDirectory: base)
         return config

@@ -1,0 +1,108 @@
+import BillingDomain
+import BillingStore
+import ControlProtocol
+import Foundation
+
+/// `run`, `preview`, `invoices list|show`.
+enum InvoiceCommands {
+    static let all: [(String, CommandRouter.Command)] = [
+        ("run", .init(mutating: true) { engine, args in
+            let report = try engine.runRecurring(onlyTemplate: try args.string("template"))
+            let listed = report.generated.prefix(1_000)
+            return [
+                "generated": JSONValue(report.generated.count),
+                "invoices": .array(listed.map { g in
+                    [
+                        "number": .string(g.number), "templateId": JSONValue(Int(g.templateId)),
+                        "runIndex": JSONValue(g.runIndex),
+                        "totalIncVat": .string(Currency(code: g.currency)?.format(g.totalIncVat) ?? String(g.totalIncVat)),
+                        "currency": .string(g.currency),
+                    ]
+                }),
+                "alreadyInvoiced": JSONValue(report.alreadyInvoiced),
+                "skippedRuns": JSONValue(report.skippedRuns),
+                "paused": .array(report.paused.map {
+                    ["templateId": JSONValue(Int($0.templateId)), "reason": .string($0.reason)]
+                }),
+                "refused": .array(report.refused.map {
+                    ["templateId": JSONValue(Int($0.templateId)), "error": ControlResponse.errorObject($0.error)]
+                }),
+            ]
+        }),
+        ("preview", .init(mutating: false) { engine, args in
+            let count = try args.int("count", range: 1...1_000) ?? 12
+            let (template, invoices) = try engine.preview(try args.requiredString("template"), count: count)
+            return [
+                "template": ["id": JSONValue(Int(template.id ?? 0)), "recordGuid": .string(template.recordGuid)],
+                "runs": .array(invoices.map { invoice in
+                    let money = { (minor: Int64) in JSONValue.string(invoice.currency.format(minor)) }
+                    let totals = invoice.calculation.totals
+                    return [
+                        "runAt": .string(ISO8601.format(invoice.run)),
+                        "issueDate": .string(invoice.issueDate.description),
+                        "dueDate": .string(invoice.dueDate.description),
+                        "totals": ["excVat": money(totals.excVat), "vat": money(totals.vat),
+                                   "incVat": money(totals.incVat), "cost": money(totals.cost)],
+                        "vat": .array(invoice.calculation.vat.map {
+                            ["rate": .string($0.rate.normalized.description), "net": money($0.net), "vat": money($0.vat)]
+                        }),
+                    ]
+                }),
+            ]
+        }),
+        ("invoices.list", .init(mutating: false) { engine, args in
+            let invoices = try engine.store.invoiceSummaries(status: try args.string("status"))
+            return ["invoices": .array(invoices.map { i in
+                let money = { (minor: Int64) in JSONValue.string(Currency(code: i.currency)?.format(minor) ?? String(minor)) }
+                return [
+                    "number": .string(i.number), "status": .string(i.status),
+                    "templateId": i.templateId.map { JSONValue(Int($0)) } ?? .null, "issueDate": .string(i.issueDate),
+                    "dueDate": .string(i.dueDate), "currency": .string(i.currency),
+                    "totalIncVat": money(i.totalIncVat), "balance": money(i.balance),
+                ]
+            })]
+        }),
+        ("invoices.show", .init(mutating: false) { engine, args in
+            InvoiceJSON.render(try engine.store.invoice(number: try args.requiredString("number")))
+        }),
+    ]
+}
+
+enum InvoiceJSON {
+    static func render(_ i: InvoiceDetail) -> JSONValue {
+        let currency = Currency(code: i.currency)
+        let money = { (minor: Int64) in JSONValue.string(currency?.format(minor) ?? String(minor)) }
+        let zone = TimeZone(identifier: i.timeZone) ?? TimeZone(identifier: "UTC")!
+        func instant(_ seconds: Int64) -> JSONValue {
+            let date = Date(timeIntervalSince1970: TimeInterval(seconds))
+            return .string(ISO8601.formatInstant(date, offsetSeconds: ZoneResolution.offsetSeconds(at: date, in: zone)))
+        }
+        func text(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
+        return [
+            "number": .string(i.number), "status": .string(i.status),
+            "templateId": i.templateId.map { JSONValue(Int($0)) } ?? .null,
+            "runIndex": i.runIndex.map { JSONValue($0) } ?? .null, "runAt": text(i.runAt),
+            "issueDate": .string(i.issueDate), "dueDate": .string(i.dueDate),
+            "periodStart": text(i.periodStart), "periodEnd": text(i.periodEnd), "customerGuid": .string(i.customerGuid),
+            "currency": .string(i.currency), "currencyRate": .string(i.currencyRate),
+            "totals": ["excVat": money(i.totalExcVat), "vat": money(i.totalVat), "incVat": money(i.totalIncVat),
+                       "cost": money(i.totalCost)],
+            "vat": .array(i.vat.map { ["rate": .string($0.rate), "net": money($0.net), "vat": money($0.vat)] }),
+            "paid": money(i.paid), "balance": money(i.balance), "paymentReference": .string(i.paymentReference),
+            "lines": .array(i.lines.map { l in
+                [
+                    "lineGuid": text(l.lineGuid), "description": text(l.description), "sku": text(l.sku),
+                    "quantity": .string(l.quantity), "unitPrice": .string(l.unitPrice),
+                    "discountPercent": .string(l.discountPercent), "taxRate": .string(l.taxRate),
+                    "net": money(l.net), "vat": money(l.vat), "gross": money(l.gross),
+                ]
+            }),
+            "history": .array(i.history.map { e in
+                [
+                    "type": .string(e.type), "at": instant(e.at), "channel": text(e.channel), "target": text(e.target),
+                    "errorCode": text(e.errorCode), "errorMessage": text(e.errorMessage), "detail": text(e.detail),
+                ]
+            }),
+        ]
+    }
+}

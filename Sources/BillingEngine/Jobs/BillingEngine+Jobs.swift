@@ -1,0 +1,42 @@
+import BillingDomain
+import BillingStore
+import Foundation
+
+extension BillingEngine {
+    /// The recurring run (see `RecurringRun`), for every due template or one.
+    public func runRecurring(onlyTemplate reference: String? = nil) throws -> RecurringRunReport {
+        jobLock.lock()
+        defer { jobLock.unlock() }
+        return try RecurringRun(engine: self).run(onlyTemplate: reference)
+    }
+
+    /// One full cycle: what the scheduler runs at each wake and `billingd --once` runs once.
+    @discardableResult
+    public func runCycle() throws -> RecurringRunReport {
+        try runRecurring()
+    }
+
+    /// The one-line status for systemd's STATUS= and the journal.
+    public func statusSummary(lastCycle report: RecurringRunReport? = nil) throws -> String {
+        let counts = try store.counts()
+        let next = counts.nextTemplateRunAt.map {
+            ISO8601.formatUTC(Date(timeIntervalSince1970: TimeInterval($0)))
+        } ?? "nothing scheduled"
+        var parts = ["next run \(next)", "invoices due \(counts.invoices["Due"] ?? 0)",
+                     "past due \(counts.invoices["PastDue"] ?? 0)", "outbox pending \(counts.outbox["pending"] ?? 0)"]
+        if let report, !report.generated.isEmpty { parts.insert("generated \(report.generated.count)", at: 0) }
+        return parts.joined(separator: "; ")
+    }
+
+    /// The next `count` runs of a template with dates and totals, computed exactly as generation would and
+    /// writing nothing. The first run listed is the template's NextRunDate.
+    public func preview(_ reference: String, count: Int) throws -> (RecurringTemplate, [NewInvoice]) {
+        let template = try store.template(reference)
+        let customer = try store.customer(guid: template.customerGuid)
+        let calculation = try template.calculate()
+        let runs = template.schedule.runs(from: template.nextRunIndex, count: count)
+        return (template, runs.map {
+            InvoiceFactory.invoice(for: template, run: $0, calculation: calculation, customer: customer)
+        })
+    }
+}

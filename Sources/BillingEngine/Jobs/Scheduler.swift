@@ -1,0 +1,99 @@
+import BillingDomain
+import Foundation
+import Logging
+
+/// Sleeps until the earliest thing that is due, then runs the jobs. No polling: it wakes at the next template
+/// run, when a control request or a configuration reload changes what is due (`wake()`), or to stop.
+public final class Scheduler: @unchecked Sendable {
+    private let engine: BillingEngine
+    private let condition = NSCondition()
+    private var woken = false
+    private var stopping = false
+    private var running = false
+    private var finished = false
+    private var _nextWake: Date?
+    /// Told a one-line summary after each cycle (systemd STATUS=).
+    private let status: @Sendable (String) -> Void
+
+    /// After a failed cycle (database locked, disk full) the scheduler retries after this pause, not at once.
+    static let retryAfterFailure: TimeInterval = 30
+
+    public init(engine: BillingEngine, status: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.engine = engine
+        self.status = status
+    }
+
+    public func start() {
+        engine.onChange { [weak self] in self?.wake() }
+        Thread.detachNewThread { [self] in loop() }
+    }
+
+    public func wake() {
+        condition.lock()
+        woken = true
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Stops after the job in flight (its transaction finishes; nothing is left half-done).
+    public func stop() {
+        condition.lock()
+        stopping = true
+        condition.broadcast()
+        while running || !finished { condition.wait(until: Date().addingTimeInterval(1)) }
+        condition.unlock()
+    }
+
+    public var nextWake: Date? {
+        condition.lock()
+        defer { condition.unlock() }
+        return _nextWake
+    }
+
+    private func loop() {
+        defer {
+            condition.lock()
+            finished = true
+            condition.broadcast()
+            condition.unlock()
+        }
+        var failedAt: Date?
+        while true {
+            condition.lock()
+            if stopping { condition.unlock(); return }
+            running = true
+            condition.unlock()
+
+            var summary: String
+            do {
+                let report = try engine.runCycle()
+                failedAt = nil
+                summary = try engine.statusSummary(lastCycle: report)
+            } catch {
+                failedAt = engine.clock.now()
+                let message = (error as? BillingError)?.message ?? "\(error)"
+                engine.logger.error("billing cycle failed, retrying in \(Int(Self.retryAfterFailure)) s: \(message)")
+                summary = "degraded: \(message)"
+            }
+            let next = planNextWake(failedAt: failedAt)
+            status(summary)
+
+            condition.lock()
+            running = false
+            _nextWake = next
+            if !woken && !stopping {
+                // Sleep in real seconds until the next due instant of the (possibly simulated) clock.
+                let seconds = next.map { $0.timeIntervalSince(engine.clock.now()) } ?? 86_400
+                if seconds > 0 { condition.wait(until: Date().addingTimeInterval(min(seconds, 86_400))) }
+            }
+            woken = false
+            condition.unlock()
+        }
+    }
+
+    private func planNextWake(failedAt: Date?) -> Date? {
+        if let failedAt { return failedAt.addingTimeInterval(Self.retryAfterFailure) }
+        guard let next = try? engine.store.counts().nextTemplateRunAt else { return nil }
+        return Date(timeIntervalSince1970: TimeInterval(next))
+    }
+}

@@ -1,0 +1,134 @@
+import BillingDomain
+import Foundation
+
+public struct InvoiceSummary: Sendable, Equatable {
+    public var number: String
+    public var status: String
+    public var templateId: Int64?
+    public var issueDate: String
+    public var dueDate: String
+    public var currency: String
+    public var totalIncVat: Int64
+    public var balance: Int64
+}
+
+public struct InvoiceDetail: Sendable {
+    public struct Line: Sendable {
+        public var lineGuid: String?
+        public var description: String?
+        public var sku: String?
+        public var quantity: String
+        public var unitPrice: String
+        public var discountPercent: String
+        public var taxRate: String
+        public var net: Int64
+        public var vat: Int64
+        public var gross: Int64
+    }
+
+    public struct VatRow: Sendable {
+        public var rate: String
+        public var net: Int64
+        public var vat: Int64
+    }
+
+    public struct Event: Sendable {
+        public var type: String
+        public var at: Int64
+        public var channel: String?
+        public var target: String?
+        public var errorCode: String?
+        public var errorMessage: String?
+        public var detail: String?
+    }
+
+    public var id: Int64
+    public var number: String
+    public var status: String
+    public var templateId: Int64?
+    public var runIndex: Int?
+    public var runAt: String?
+    public var issueDate: String
+    public var dueDate: String
+    public var periodStart: String?
+    public var periodEnd: String?
+    public var timeZone: String
+    public var currency: String
+    public var currencyRate: String
+    public var totalExcVat: Int64
+    public var totalVat: Int64
+    public var totalIncVat: Int64
+    public var totalCost: Int64
+    public var paid: Int64
+    public var balance: Int64
+    public var paymentReference: String
+    public var customerGuid: String
+    public var lines: [Line]
+    public var vat: [VatRow]
+    public var history: [Event]
+}
+
+extension Store {
+    public static let invoiceStatuses = ["Draft", "Due", "PastDue", "Paid", "Canceled"]
+
+    public func invoiceSummaries(status: String? = nil, limit: Int = 10_000) throws -> [InvoiceSummary] {
+        if let status, !Store.invoiceStatuses.contains(status) {
+            throw BillingError(.invalidRequest, "Unknown status '\(status)'; use one of \(Store.invoiceStatuses.joined(separator: ", ")).")
+        }
+        return try read { db in
+            try db.cached("""
+                SELECT number, status, template_id, issue_date, due_date, currency, total_inc_vat, balance
+                FROM invoices WHERE ?1 IS NULL OR status = ?1 ORDER BY id LIMIT ?2
+                """).bind(.string(status), .int(limit)).all { row in
+                InvoiceSummary(
+                    number: row.text(0), status: row.text(1), templateId: row.optionalInt64(2), issueDate: row.text(3),
+                    dueDate: row.text(4), currency: row.text(5), totalIncVat: row.int64(6), balance: row.int64(7))
+            }
+        }
+    }
+
+    public func invoice(number: String) throws -> InvoiceDetail {
+        try read { db in
+            guard var detail = try db.cached("""
+                SELECT i.id, i.number, i.status, i.template_id, i.run_index, i.run_at_local, i.issue_date, i.due_date,
+                       i.period_start, i.period_end, i.time_zone, i.currency, i.currency_rate, i.total_exc_vat,
+                       i.total_vat, i.total_inc_vat, i.total_cost, i.paid, i.balance, i.payment_reference, c.guid
+                FROM invoices i JOIN customers c ON c.id = i.customer_id WHERE i.number = ?
+                """).bind(.text(number)).first({ row in
+                InvoiceDetail(
+                    id: row.int64(0), number: row.text(1), status: row.text(2), templateId: row.optionalInt64(3),
+                    runIndex: row.optionalInt(4), runAt: row.optionalText(5), issueDate: row.text(6),
+                    dueDate: row.text(7), periodStart: row.optionalText(8), periodEnd: row.optionalText(9),
+                    timeZone: row.text(10), currency: row.text(11), currencyRate: row.text(12),
+                    totalExcVat: row.int64(13), totalVat: row.int64(14), totalIncVat: row.int64(15),
+                    totalCost: row.int64(16), paid: row.int64(17), balance: row.int64(18),
+                    paymentReference: row.text(19), customerGuid: row.text(20), lines: [], vat: [], history: [])
+            }) else {
+                throw BillingError(.invoiceNotFound, "No invoice has the number \(number).")
+            }
+            detail.lines = try db.cached("""
+                SELECT line_guid, description, sku, quantity, unit_price, discount_percent, tax_rate, net, vat, gross
+                FROM invoice_lines WHERE invoice_id = ? ORDER BY position
+                """).bind(.integer(detail.id)).all { row in
+                InvoiceDetail.Line(
+                    lineGuid: row.optionalText(0), description: row.optionalText(1), sku: row.optionalText(2),
+                    quantity: row.text(3), unitPrice: row.text(4), discountPercent: row.text(5), taxRate: row.text(6),
+                    net: row.int64(7), vat: row.int64(8), gross: row.int64(9))
+            }
+            detail.vat = try db.cached("SELECT rate, net, vat FROM invoice_vat WHERE invoice_id = ?")
+                .bind(.integer(detail.id)).all { row in
+                    InvoiceDetail.VatRow(rate: row.text(0), net: row.int64(1), vat: row.int64(2))
+                }
+                .sorted { (DecimalValue(plain: $0.rate) ?? .zero) < (DecimalValue(plain: $1.rate) ?? .zero) }
+            detail.history = try db.cached("""
+                SELECT type, at, channel, target, error_code, error_message, detail
+                FROM invoice_history WHERE invoice_id = ? ORDER BY id
+                """).bind(.integer(detail.id)).all { row in
+                InvoiceDetail.Event(
+                    type: row.text(0), at: row.int64(1), channel: row.optionalText(2), target: row.optionalText(3),
+                    errorCode: row.optionalText(4), errorMessage: row.optionalText(5), detail: row.optionalText(6))
+            }
+            return detail
+        }
+    }
+}
