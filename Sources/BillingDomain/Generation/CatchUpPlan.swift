@@ -25,14 +25,18 @@ public struct CatchUpPlan: Sendable, Equatable {
     /// The limit bounds one wake's work per template: a template imported with a RunDate years in the past (a
     /// typo in the year) stops after `limit` invoices and pauses for an operator, instead of billing a customer
     /// hundreds of times before anyone looks.
+    ///
+    /// `passCap` bounds how many runs one transaction takes (a long catch-up commits in steps, so a crash loses
+    /// at most one step and memory stays flat); reaching it is not a reason to pause, the next pass continues.
     public static func plan(
         schedule: Schedule, nextRunIndex: Int, now: Date, policy: CatchUpPolicy, limit: Int,
-        graceSeconds: TimeInterval = 3600
+        passCap: Int = .max, graceSeconds: TimeInterval = 3600
     ) -> CatchUpPlan {
         var due: [ScheduledRun] = []
         var index = nextRunIndex
-        // Counting stops one past the limit: enough to know the limit was exceeded without walking years of runs.
-        let countLimit = policy == .all ? limit + 1 : Int.max
+        let cap = min(max(0, limit), max(1, passCap))
+        // Counting stops one past the cap: enough to know it was exceeded without walking years of runs.
+        let countLimit = policy == .all ? cap + 1 : Int.max
         while due.count < countLimit, let run = schedule.run(index), run.instant <= now {
             due.append(run)
             index += 1
@@ -40,12 +44,15 @@ public struct CatchUpPlan: Sendable, Equatable {
         }
         switch policy {
         case .all:
-            if due.count > limit {
-                let generated = Array(due.prefix(limit))
+            if due.count > cap {
+                let generated = Array(due.prefix(cap))
                 let next = (generated.last?.index ?? nextRunIndex - 1) + 1
+                guard cap == limit else {
+                    return CatchUpPlan(generate: generated, skipped: nil, nextRunIndex: next, pauseReason: nil)
+                }
                 return CatchUpPlan(
                     generate: generated, skipped: nil, nextRunIndex: next,
-                    pauseReason: "More than \(limit) runs were due at once (catch_up_limit); \(limit) were invoiced and the template paused. Check its RunDate, then resume it to continue.")
+                    pauseReason: "More runs were due than catch_up_limit allows in one wake; the oldest were invoiced up to the limit and the template paused. Check its RunDate, then resume it to continue.")
             }
             return CatchUpPlan(generate: due, skipped: nil, nextRunIndex: index, pauseReason: nil)
         case .latest:

@@ -42,14 +42,12 @@ public enum NotificationPolicy {
         } else {
             skipped.append(NotificationSkip(channel: .email, code: .noAddress, reason: "The customer has no e-mail address."))
         }
-        if let mobile = customer.mobilePhone, !mobile.isEmpty {
-            if customer.smsConsent {
-                intents.append(NotificationIntent(channel: .sms, kind: kind, recipient: mobile, language: customer.language))
-            } else {
-                skipped.append(NotificationSkip(channel: .sms, code: .noConsent,
-                                                reason: "The customer has not consented to SMS notifications."))
-            }
-        } else if customer.smsConsent {
+        if !customer.smsConsent {
+            skipped.append(NotificationSkip(channel: .sms, code: .noConsent,
+                                            reason: "The customer has not consented to SMS notifications."))
+        } else if let mobile = customer.mobilePhone, !mobile.isEmpty {
+            intents.append(NotificationIntent(channel: .sms, kind: kind, recipient: mobile, language: customer.language))
+        } else {
             skipped.append(NotificationSkip(channel: .sms, code: .noAddress, reason: "The customer has no mobile number."))
         }
         return (intents, skipped)

@@ -21,6 +21,8 @@ struct RecurringRun {
     /// Templates per transaction: large enough to amortise the commit, small enough that the writer is released
     /// often for control requests.
     static let batchSize = 500
+    /// Runs per template per transaction during a catch-up: a long catch-up commits in steps.
+    static let runsPerPass = 16
 
     let engine: BillingEngine
 
@@ -28,6 +30,8 @@ struct RecurringRun {
         let configuration = engine.configuration
         let format = try InvoiceNumberFormat(configuration.invoiceNumberFormat)
         var report = RecurringRunReport()
+        // Invoices generated per template during this run, so catch_up_limit bounds the whole wake, not one pass.
+        var generatedSoFar: [Int64: Int] = [:]
         var onlyID: Int64?
         if let reference {
             onlyID = try engine.store.template(reference).id
@@ -40,22 +44,25 @@ struct RecurringRun {
             var ids = try engine.store.dueTemplateIDs(at: nowSeconds, limit: Self.batchSize)
             if let onlyID { ids = ids.filter { $0 == onlyID } }
             if ids.isEmpty { break }
+            let soFar = generatedSoFar
             let result = try engine.store.generate(templateIDs: ids, now: nowSeconds, numberFormat: format) {
                 template, customer in
-                try Self.plan(template, customer: customer, now: now, configuration: configuration)
+                try Self.plan(template, customer: customer, now: now, configuration: configuration,
+                              alreadyThisWake: soFar[template.id ?? 0] ?? 0)
             }
+            for invoice in result.generated { generatedSoFar[invoice.templateId, default: 0] += 1 }
             record(result, into: &report)
-            if onlyID != nil { break }
         }
         return report
     }
 
     static func plan(_ template: RecurringTemplate, customer: Customer, now: Date,
-                     configuration: Configuration) throws -> TemplatePlan {
+                     configuration: Configuration, alreadyThisWake: Int) throws -> TemplatePlan {
         let calculation = try template.calculate()
         let catchUp = CatchUpPlan.plan(
             schedule: template.schedule, nextRunIndex: template.nextRunIndex, now: now,
-            policy: configuration.catchUpPolicy, limit: configuration.catchUpLimit)
+            policy: configuration.catchUpPolicy, limit: configuration.catchUpLimit - alreadyThisWake,
+            passCap: runsPerPass)
         let invoices = catchUp.generate.map {
             InvoiceFactory.invoice(for: template, run: $0, calculation: calculation, customer: customer)
         }
