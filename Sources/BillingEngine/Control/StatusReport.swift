@@ -9,7 +9,7 @@ enum StatusReport {
         func grouped(_ keys: [String], _ counts: [String: Int]) -> JSONValue {
             .object(keys.map { JSONMember(key: $0, value: JSONValue(counts[$0] ?? 0), line: 0) })
         }
-        let nextWake = counts.nextTemplateRunAt.map {
+        let nextWake = try engine.store.nextWakeAt().map {
             JSONValue.string(ISO8601.formatUTC(Date(timeIntervalSince1970: TimeInterval($0))))
         } ?? .null
         return [

@@ -13,16 +13,41 @@ extension BillingEngine {
     /// One full cycle: what the scheduler runs at each wake and `billingd --once` runs once.
     @discardableResult
     public func runCycle() throws -> RecurringRunReport {
-        try runRecurring()
+        let report = try runRecurring()
+        try sweep()
+        return report
+    }
+
+    /// The past-due sweep and dunning (see `Store.sweep`), for the scheduler, `billingctl sweep` and `--once`.
+    @discardableResult
+    public func sweep() throws -> SweepResult {
+        jobLock.lock()
+        defer { jobLock.unlock() }
+        let result = try store.sweep(now: clock.nowSeconds(), dunning: DunningSchedule(days: configuration.dunningDays))
+        for number in result.sampleNumbers.prefix(result.markedPastDue) {
+            logger.notice("invoice past due", metadata: [
+                "invoice_number": "\(number)", "message_id": "\(JournalMessageID.invoicePastDue)",
+            ])
+        }
+        if result.markedPastDue > result.sampleNumbers.count {
+            logger.notice("\(result.markedPastDue) invoices marked past due in all")
+        }
+        for reminder in result.reminders {
+            logger.info("reminder \(reminder.level) queued", metadata: [
+                "invoice_number": "\(reminder.number)",
+                "skipped_levels": "\(reminder.skipped.map(String.init).joined(separator: ","))",
+            ])
+        }
+        return result
     }
 
     /// The one-line status for systemd's STATUS= and the journal.
     public func statusSummary(lastCycle report: RecurringRunReport? = nil) throws -> String {
         let counts = try store.counts()
-        let next = counts.nextTemplateRunAt.map {
+        let next = try store.nextWakeAt().map {
             ISO8601.formatUTC(Date(timeIntervalSince1970: TimeInterval($0)))
         } ?? "nothing scheduled"
-        var parts = ["next run \(next)", "invoices due \(counts.invoices["Due"] ?? 0)",
+        var parts = ["next wake \(next)", "invoices due \(counts.invoices["Due"] ?? 0)",
                      "past due \(counts.invoices["PastDue"] ?? 0)", "outbox pending \(counts.outbox["pending"] ?? 0)"]
         if let report, !report.generated.isEmpty { parts.insert("generated \(report.generated.count)", at: 0) }
         return parts.joined(separator: "; ")

@@ -93,7 +93,7 @@ public final class Scheduler: @unchecked Sendable {
 
     private func planNextWake(failedAt: Date?) -> Date? {
         if let failedAt { return failedAt.addingTimeInterval(Self.retryAfterFailure) }
-        guard let next = try? engine.store.counts().nextTemplateRunAt else { return nil }
+        guard let next = try? engine.store.nextWakeAt() else { return nil }
         return Date(timeIntervalSince1970: TimeInterval(next))
     }
 }

@@ -10,6 +10,7 @@ struct Migration: Sendable {
 enum Migrations {
     static let all: [Migration] = [
         Migration(name: "001_initial_schema", sql: initialSchema),
+        Migration(name: "002_dunning", sql: dunning),
     ]
 
     /// Applies every migration not yet recorded, each in its own transaction, at start-up.
@@ -41,6 +42,12 @@ enum Migrations {
         }
         return ran
     }
+
+    /// When an invoice's next reminder falls due: the dunning pass reads only the rows whose time has come.
+    static let dunning = """
+        ALTER TABLE invoices ADD COLUMN next_reminder_at INTEGER;
+        CREATE INDEX invoices_reminders ON invoices (next_reminder_at) WHERE status = 'PastDue';
+        """
 
     // Money columns hold integer minor units; quantities, prices and rates hold exact decimal text as given.
     // Instants are Unix seconds (UTC); local dates and wall times are ISO text in the row's time zone.

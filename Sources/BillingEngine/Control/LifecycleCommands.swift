@@ -1,0 +1,68 @@
+import BillingDomain
+import BillingStore
+import ControlProtocol
+import Foundation
+
+/// `sweep`, `pay`, `cancel`, `resend`.
+enum LifecycleCommands {
+    static let all: [(String, CommandRouter.Command)] = [
+        ("sweep", .init(mutating: true) { engine, _ in
+            let result = try engine.sweep()
+            return [
+                "markedPastDue": JSONValue(result.markedPastDue),
+                "reminders": .array(result.reminders.map {
+                    ["number": .string($0.number), "level": JSONValue($0.level),
+                     "skippedLevels": .array($0.skipped.map { JSONValue($0) })]
+                }),
+            ]
+        }),
+        ("pay", .init(mutating: true) { engine, args in
+            let typeText = try args.requiredString("type")
+            guard let type = PaymentType(rawValue: typeText) else {
+                throw BillingError(.invalidRequest, "Payment type '\(typeText.prefix(20))' is not one of ach, cash, cc, check.",
+                                   field: "type")
+            }
+            let request = PaymentRequest(
+                number: try args.requiredString("number"), amount: try args.requiredString("amount"), type: type,
+                refNo: try args.string("ref"), paymentDate: try args.string("date"),
+                payerName: try args.string("payerName"), payerEmail: try args.string("payerEmail"),
+                notes: try args.string("notes"))
+            for (name, value) in [("ref", request.refNo), ("payerName", request.payerName),
+                                  ("payerEmail", request.payerEmail), ("notes", request.notes)] {
+                if let value, value.count > 1_000 {
+                    throw BillingError(.fieldTooLong, "\(name) is longer than 1,000 characters.", field: name)
+                }
+            }
+            let outcome = try engine.store.applyPayment(request, now: engine.clock.nowSeconds(),
+                                                        sendReceipt: engine.configuration.sendReceipts)
+            engine.notifyChange()
+            let currency = Currency(code: outcome.currency)
+            let money = { (minor: Int64) in JSONValue.string(currency?.format(minor) ?? String(minor)) }
+            return [
+                "paymentId": JSONValue(Int(outcome.paymentId)), "amount": money(outcome.amount),
+                "duplicate": .bool(outcome.duplicate), "status": .string(outcome.status), "paid": money(outcome.paid),
+                "balance": money(outcome.balance), "currency": .string(outcome.currency),
+            ]
+        }),
+        ("cancel", .init(mutating: true) { engine, args in
+            let outcome = try engine.store.cancel(number: try args.requiredString("number"), now: engine.clock.nowSeconds())
+            engine.notifyChange()
+            return ["status": .string(outcome.status), "withdrawnMessages": JSONValue(outcome.withdrawn)]
+        }),
+        ("resend", .init(mutating: true) { engine, args in
+            let via = try args.requiredString("via")
+            guard let channel = NotificationChannel(rawValue: via) else {
+                throw BillingError(.invalidRequest, "--via '\(via.prefix(20))' is not one of email, sms, post.", field: "via")
+            }
+            let to = try args.string("to")
+            if let to, to.count > 254 {
+                throw BillingError(.fieldTooLong, "--to is longer than 254 characters.", field: "to")
+            }
+            let outcome = try engine.store.resend(number: try args.requiredString("number"), channel: channel, to: to,
+                                                  now: engine.clock.nowSeconds())
+            engine.notifyChange()
+            return ["outboxId": JSONValue(Int(outcome.outboxId)), "channel": .string(channel.rawValue),
+                    "recipient": .string(outcome.recipient)]
+        }),
+    ]
+}

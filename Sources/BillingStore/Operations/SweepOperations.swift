@@ -1,0 +1,114 @@
+import BillingDomain
+import Foundation
+
+/// What one past-due sweep did.
+public struct SweepResult: Sendable {
+    public var markedPastDue = 0
+    /// The numbers of the first invoices marked (for the journal; a million-invoice sweep is not logged one by one).
+    public var sampleNumbers: [String] = []
+    public var reminders: [(number: String, level: Int, skipped: [Int])] = []
+}
+
+extension Store {
+    /// The sweep's central statement. It must stay one pass over the partial index `invoices_past_due`
+    /// (see `sweepQueryPlan()` and the benchmark): without statistics SQLite prefers the equality on
+    /// `invoices_status`, which would visit every Due invoice, so the index is named.
+    static let sweepUpdate = """
+        UPDATE invoices INDEXED BY invoices_past_due SET status = 'PastDue', next_reminder_at = past_due_at
+        WHERE status = 'Due' AND past_due_at <= ?1
+        """
+
+    /// SQLite's plan for the sweep, for tests and the benchmark report.
+    public func sweepQueryPlan() throws -> [String] {
+        try read { db in
+            try db.prepare("EXPLAIN QUERY PLAN \(Store.sweepUpdate)").bind(.integer(0)).all { $0.text(3) }
+        }
+    }
+
+    /// Marks unpaid Due invoices whose due date has passed (in their own time zone: `past_due_at` is the first
+    /// instant after the due date there) as PastDue, with a history event each, then queues the reminders that
+    /// have fallen due. One transaction: a crash leaves the sweep undone, never half done.
+    public func sweep(now: Int64, dunning: DunningSchedule) throws -> SweepResult {
+        try write { db in
+            try db.transaction {
+                var result = SweepResult()
+                result.sampleNumbers = try db.cached("""
+                    SELECT number FROM invoices INDEXED BY invoices_past_due
+                    WHERE status = 'Due' AND past_due_at <= ? ORDER BY past_due_at LIMIT 100
+                    """).bind(.integer(now)).all { $0.text(0) }
+                if !result.sampleNumbers.isEmpty {
+                    try db.cached("""
+                        INSERT INTO invoice_history (invoice_id, at, type, detail)
+                        SELECT id, ?1, 'past_due', 'due date ' || due_date || ' passed unpaid'
+                        FROM invoices INDEXED BY invoices_past_due WHERE status = 'Due' AND past_due_at <= ?1
+                        """).bind(.integer(now)).run()
+                    try db.cached(Store.sweepUpdate).bind(.integer(now)).run()
+                    result.markedPastDue = db.changes
+                }
+                result.reminders = try queueReminders(now: now, dunning: dunning, db: db)
+                return result
+            }
+        }
+    }
+
+    /// Reminder N is queued once per invoice: the level is stored with the invoice, the outbox key names the
+    /// level, and both change in the same transaction.
+    private func queueReminders(now: Int64, dunning: DunningSchedule, db: SQLiteConnection) throws
+        -> [(number: String, level: Int, skipped: [Int])] {
+        let due = try db.cached("""
+            SELECT id, number, due_date, time_zone, dunning_level, customer_id FROM invoices INDEXED BY invoices_reminders
+            WHERE status = 'PastDue' AND next_reminder_at <= ? ORDER BY next_reminder_at
+            """).bind(.integer(now)).all { row in
+            (id: row.int64(0), number: row.text(1), dueDate: row.text(2), zone: row.text(3), level: row.int(4),
+             customer: row.int64(5))
+        }
+        let nowDate = Date(timeIntervalSince1970: TimeInterval(now))
+        var queued: [(number: String, level: Int, skipped: [Int])] = []
+        let update = try db.cached("UPDATE invoices SET dunning_level = ?, next_reminder_at = ? WHERE id = ?")
+        for invoice in due {
+            guard let dueDate = LocalDate(iso: invoice.dueDate), let zone = TimeZone(identifier: invoice.zone) else {
+                // A row edited by another program: stop reminding rather than guess, and say so.
+                try History.add(invoice.id, "reminder_failed", at: now, errorCode: BillingError.Code.invalidStoredRow.rawValue,
+                                errorMessage: "due_date or time_zone is invalid; no reminders are sent", db: db)
+                try update.bind(.int(invoice.level), .null, .integer(invoice.id)).run()
+                continue
+            }
+            var level = invoice.level
+            if let (send, skipped) = dunning.due(after: level, dueDate: dueDate, in: zone, at: nowDate) {
+                for passed in skipped {
+                    try History.add(invoice.id, "reminder_skipped", at: now,
+                                    detail: "reminder \(passed) passed over: a later reminder was already due", db: db)
+                }
+                let customer = try db.cached("\(CustomerRow.select) WHERE id = ?").bind(.integer(invoice.customer))
+                    .first(CustomerRow.decode) ?? Customer(guid: "unknown")
+                let plan = NotificationPolicy.plan(kind: "reminder_\(send)", for: customer)
+                for intent in plan.intents {
+                    try Outbox.enqueue(intent, invoiceID: invoice.id, at: now, db: db)
+                }
+                for skip in plan.skipped {
+                    try History.add(invoice.id, "notification_skipped", at: now, channel: skip.channel.rawValue,
+                                    errorCode: skip.code.rawValue, errorMessage: skip.reason, detail: "reminder_\(send)", db: db)
+                }
+                try History.add(invoice.id, "reminder_queued", at: now, detail: "reminder \(send)", db: db)
+                level = send
+                queued.append((invoice.number, send, skipped))
+            }
+            let next = dunning.instant(level: level + 1, dueDate: dueDate, in: zone)
+            try update.bind(.int(level), .int64(next.map { Int64($0.timeIntervalSince1970.rounded(.up)) }),
+                            .integer(invoice.id)).run()
+        }
+        return queued
+    }
+
+    /// The earliest instant at which something becomes due: a template run, a past-due boundary or a reminder.
+    public func nextWakeAt() throws -> Int64? {
+        try read { db in
+            try db.cached("""
+                SELECT min(t) FROM (
+                    SELECT min(next_run_at) AS t FROM templates WHERE status = 'active'
+                    UNION ALL SELECT min(past_due_at) FROM invoices WHERE status = 'Due'
+                    UNION ALL SELECT min(next_reminder_at) FROM invoices WHERE status = 'PastDue')
+                """).scalarInt()
+        }
+    }
+}

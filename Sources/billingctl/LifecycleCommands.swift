@@ -1,0 +1,74 @@
+import ArgumentParser
+import ControlProtocol
+
+struct Sweep: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Mark unpaid invoices whose due date has passed as PastDue and queue the reminders now due.")
+    @OptionGroup var options: GlobalOptions
+
+    func run() throws {
+        try options.send("sweep") { result in
+            var out = ["marked \(result["markedPastDue"]?.intValue ?? 0) invoices past due"]
+            for reminder in result["reminders"]?.arrayValue ?? [] {
+                out.append("  reminder \(Table.text(reminder["level"] ?? .null)) queued for \(Table.text(reminder["number"] ?? .null))")
+            }
+            return out.joined(separator: "\n")
+        }
+    }
+}
+
+struct Pay: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Apply a payment to an invoice; the payment that reaches a zero balance closes it.",
+        discussion: "The same --ref twice on one invoice is applied once; the second call answers with the first payment.")
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "Invoice number.") var number: String
+    @Option(help: "Amount in the invoice's currency, e.g. 125.50.") var amount: String
+    @Option(help: "ach, cash, cc or check.") var type: String
+    @Option(help: "Payment reference (RefNo).") var ref: String?
+    @Option(help: "Payment date YYYY-MM-DD (default: today in the invoice's time zone).") var date: String?
+    @Option(help: "Payer's name.") var payerName: String?
+    @Option(help: "Payer's e-mail.") var payerEmail: String?
+    @Option(help: "Free-text notes.") var notes: String?
+
+    func run() throws {
+        var args: [(String, JSONValue)] = [("number", .string(number)), ("amount", .string(amount)), ("type", .string(type))]
+        for (key, value) in [("ref", ref), ("date", date), ("payerName", payerName), ("payerEmail", payerEmail),
+                             ("notes", notes)] {
+            if let value { args.append((key, .string(value))) }
+        }
+        try options.send("pay", args) { r in
+            let prefix = r["duplicate"]?.boolValue == true ? "already applied (same RefNo): payment" : "applied payment"
+            return "\(prefix) \(Table.text(r["paymentId"] ?? .null)) of \(Table.text(r["amount"] ?? .null)) \(Table.text(r["currency"] ?? .null)); invoice \(Table.text(r["status"] ?? .null)), paid \(Table.text(r["paid"] ?? .null)), balance \(Table.text(r["balance"] ?? .null))"
+        }
+    }
+}
+
+struct Cancel: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Cancel an unpaid Due or PastDue invoice; its pending messages are withdrawn.")
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "Invoice number.") var number: String
+
+    func run() throws {
+        try options.send("cancel", [("number", .string(number))]) { r in
+            "invoice \(number) \(Table.text(r["status"] ?? .null)); \(Table.text(r["withdrawnMessages"] ?? .null)) pending messages withdrawn"
+        }
+    }
+}
+
+struct Resend: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Queue an invoice again by e-mail, SMS or post.")
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "Invoice number.") var number: String
+    @Option(help: "email, sms or post.") var via: String
+    @Option(help: "Send to this address or number instead of the customer's.") var to: String?
+
+    func run() throws {
+        var args: [(String, JSONValue)] = [("number", .string(number)), ("via", .string(via))]
+        if let to { args.append(("to", .string(to))) }
+        try options.send("resend", args) { r in
+            "queued \(Table.text(r["channel"] ?? .null)) to \(Table.text(r["recipient"] ?? .null)) (outbox \(Table.text(r["outboxId"] ?? .null)))"
+        }
+    }
+}
