@@ -42,6 +42,11 @@ let package = Package(
         ]),
         .executableTarget(name: "billingctl", dependencies: ["ControlProtocol", argumentParser]),
 
+        // `swift run -c release billing-bench`: builds workloads through the daemon's own code and measures them.
+        .executableTarget(name: "billing-bench", dependencies: [
+            "BillingEngine", "BillingStore", "BillingDomain", "CSQLite", argumentParser, logging,
+        ]),
+
         .testTarget(name: "BillingDomainTests", dependencies: ["BillingDomain"]),
         .testTarget(name: "BillingEngineTests", dependencies: ["BillingEngine", "BillingStore", "ControlProtocol"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ControlProtocol", "billingd", "billingctl"]),

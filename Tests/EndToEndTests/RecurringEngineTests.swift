@@ -266,3 +266,29 @@ struct SchedulerTests {
         #expect(daemon.stop() == 0)
     }
 }
+
+@Suite("Generation failures stay with their template")
+struct GenerationIsolationTests {
+    @Test func aTemplateWhoseInvoiceCannotBeWrittenIsPausedAndTheOthersAreInvoiced() throws {
+        let daemon = try DaemonProcess(extraArguments: ["--now", "2026-12-01T00:00:00Z"])
+        #expect(try daemon.ctl("import", "-", input: Data(calendarDocument.utf8)).exitCode == 0)
+        #expect(daemon.stop() == 0)
+        // Another program's trigger refuses the weekly template's invoices only.
+        try SQLiteShell.execute(daemon.database, """
+            CREATE TRIGGER refuse_weekly BEFORE INSERT ON invoices
+            WHEN NEW.template_id = (SELECT id FROM templates WHERE record_guid = 't-dst')
+            BEGIN SELECT RAISE(ABORT, 'refused by an accounting rule'); END;
+            """)
+        let once = try billingdOnce(database: daemon.database, now: "2027-04-10T00:00:00Z")
+        #expect(once.exitCode == 0, "\(once.stderr)")
+        let counts = try SQLiteShell.rows(daemon.database, """
+            SELECT t.record_guid, t.status, (SELECT count(*) FROM invoices WHERE template_id = t.id)
+            FROM templates t ORDER BY t.record_guid
+            """)
+        #expect(counts == [["t-31st", "active", "3"], ["t-dst", "paused", "0"]])
+        let reason = try SQLiteShell.scalar(daemon.database, "SELECT status_reason FROM templates WHERE record_guid = 't-dst'")
+        #expect(reason.contains("refused by an accounting rule"))
+        let numbers = try SQLiteShell.rows(daemon.database, "SELECT sequence FROM invoices ORDER BY sequence").map { $0[0] }
+        #expect(numbers == ["1", "2", "3"], "numbers stay gapless around the refused template")
+    }
+}

@@ -67,6 +67,8 @@ extension BillingError.Code {
     public static let permissionDenied: Self = "PERMISSION_DENIED"
     public static let busy: Self = "BUSY"
     public static let storageError: Self = "STORAGE_ERROR"
+    /// A row broke a database rule (unique, not null, type): the row's data is at fault, not the database.
+    public static let constraintViolated: Self = "CONSTRAINT_VIOLATED"
     public static let internalError: Self = "INTERNAL_ERROR"
     public static let invalidConfig: Self = "INVALID_CONFIG"
 }

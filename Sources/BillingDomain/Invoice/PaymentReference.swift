@@ -14,7 +14,9 @@ public enum PaymentReference {
     public static func isValid(_ reference: String) -> Bool {
         let compact = reference.uppercased().filter { $0 != " " }
         guard compact.count >= 5, compact.count <= 25, compact.hasPrefix("RF"),
-              compact.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else { return false }
+              compact.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }),
+              // Check digits are two decimal digits; a letter there could still satisfy MOD 97-10.
+              compact.dropFirst(2).prefix(2).allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
         let rearranged = String(compact.dropFirst(4)) + String(compact.prefix(4))
         return mod97(rearranged) == 1
     }

@@ -3,20 +3,15 @@ import Foundation
 
 /// Writes one generated invoice with everything that belongs to it. Runs inside the caller's transaction.
 enum InvoiceWriter {
-    enum AlreadyInvoiced: Error { case run }
-
+    /// Writes the invoice, or returns nil without writing anything when its (template, run) is already invoiced.
     static func insert(
-        _ invoice: NewInvoice, db: SQLiteConnection, now: Int64, numberFormat: InvoiceNumberFormat
-    ) throws -> GenerationResult.Generated {
-        // The number is taken inside the transaction: if anything below fails, the counter rolls back with it.
+        _ invoice: NewInvoice, db: SQLiteConnection, now: Int64, numberFormat: InvoiceNumberFormat,
+        numbers: NumberAllocator
+    ) throws -> GenerationResult.Generated? {
+        // The number is taken from the batch's counters and only kept once the invoice row exists, so a run that
+        // is already invoiced, or a rolled-back template, gives it back.
         let series = numberFormat.series(for: invoice.issueDate)
-        guard let sequence = try db.cached("""
-            INSERT INTO number_series (name, last_value) VALUES (?, 1)
-            ON CONFLICT (name) DO UPDATE SET last_value = last_value + 1
-            RETURNING last_value
-            """).bind(.text(series)).scalarInt() else {
-            throw BillingError(.storageError, "The number series \(series) did not advance.")
-        }
+        let sequence = try numbers.peek(series, db: db)
         let number = numberFormat.number(for: invoice.issueDate, sequence: sequence)
         let totals = invoice.calculation.totals
         let insert = try db.cached("""
@@ -26,7 +21,6 @@ enum InvoiceWriter {
                 generated_at, customer_notes, customer_reference)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'Due', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)
             ON CONFLICT (template_id, run_index) DO NOTHING
-            RETURNING id
             """)
         insert.bind(
             .text(number), .text(series), .integer(sequence), .integer(invoice.templateId), .int(invoice.run.index),
@@ -39,10 +33,11 @@ enum InvoiceWriter {
             .integer(totals.excVat), .integer(totals.vat), .integer(totals.incVat), .integer(totals.cost),
             .integer(totals.incVat), .text(PaymentReference.creditorReference(for: number)), .integer(now),
             .string(invoice.customerNotes), .string(invoice.customerReference))
-        guard let invoiceID = try insert.scalarInt() else {
-            // (template, run) is already invoiced: roll this invoice back, number included.
-            throw AlreadyInvoiced.run
-        }
+        try insert.run()
+        // (template, run) is already invoiced: nothing was written and the number stays free.
+        guard db.changes > 0 else { return nil }
+        let invoiceID = db.lastInsertRowID
+        numbers.take(series, sequence)
 
         let line = try db.cached("""
             INSERT INTO invoice_lines (invoice_id, position, line_guid, description, sku, quantity, unit_price,

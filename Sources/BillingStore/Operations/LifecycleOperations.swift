@@ -146,7 +146,7 @@ extension Store {
                 guard invoice.status != .draft, invoice.status != .canceled else {
                     throw BillingError(.invalidTransition, "Cannot resend an invoice that is \(invoice.status.rawValue).")
                 }
-                let customer = try db.cached("\(CustomerRow.select) WHERE id = ?").bind(.integer(invoice.customerId))
+                let customer = try db.cached(CustomerRow.byID).bind(.integer(invoice.customerId))
                     .first(CustomerRow.decode) ?? Customer(guid: "unknown")
                 let recipient: String
                 switch channel {
@@ -182,7 +182,7 @@ extension Store {
     }
 
     private func queue(kind: String, invoice: InvoiceState, now: Int64, db: SQLiteConnection) throws {
-        let customer = try db.cached("\(CustomerRow.select) WHERE id = ?").bind(.integer(invoice.customerId))
+        let customer = try db.cached(CustomerRow.byID).bind(.integer(invoice.customerId))
             .first(CustomerRow.decode) ?? Customer(guid: "unknown")
         let plan = NotificationPolicy.plan(kind: kind, for: customer)
         for intent in plan.intents where intent.channel == .email {

@@ -79,7 +79,7 @@ extension Store {
                     try History.add(invoice.id, "reminder_skipped", at: now,
                                     detail: "reminder \(passed) passed over: a later reminder was already due", db: db)
                 }
-                let customer = try db.cached("\(CustomerRow.select) WHERE id = ?").bind(.integer(invoice.customer))
+                let customer = try db.cached(CustomerRow.byID).bind(.integer(invoice.customer))
                     .first(CustomerRow.decode) ?? Customer(guid: "unknown")
                 let plan = NotificationPolicy.plan(kind: "reminder_\(send)", for: customer)
                 for intent in plan.intents {
