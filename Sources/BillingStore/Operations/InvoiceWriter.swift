@@ -3,6 +3,16 @@ import Foundation
 
 /// Writes one generated invoice with everything that belongs to it. Runs inside the caller's transaction.
 enum InvoiceWriter {
+    static let lineInsert = MultiRowInsert("""
+        INSERT INTO invoice_lines (invoice_id, position, line_guid, description, sku, quantity, unit_price,
+            discount_percent, tax_rate, net, vat, gross, cost)
+        """, columns: 13)
+    static let vatInsert = MultiRowInsert("INSERT INTO invoice_vat (invoice_id, rate, net, vat)", columns: 4)
+    static let outboxInsert = MultiRowInsert("""
+        INSERT INTO outbox (invoice_id, channel, kind, recipient, language, idempotency_key, status, attempts,
+            next_attempt_at, created_at, updated_at)
+        """, row: "(?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)", columns: 9)
+
     /// Writes the invoice, or returns nil without writing anything when its (template, run) is already invoiced.
     static func insert(
         _ invoice: NewInvoice, db: SQLiteConnection, now: Int64, numberFormat: InvoiceNumberFormat,
@@ -39,43 +49,105 @@ enum InvoiceWriter {
         let invoiceID = db.lastInsertRowID
         numbers.take(series, sequence)
 
-        let line = try db.cached("""
-            INSERT INTO invoice_lines (invoice_id, position, line_guid, description, sku, quantity, unit_price,
-                discount_percent, tax_rate, net, vat, gross, cost)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        let lines = try db.cached(Self.lineInsert, rows: invoice.lines.count)
         for (position, source) in invoice.lines.enumerated() {
             let computed = invoice.calculation.lines[position]
-            line.reset()
-            line.bind(
-                .integer(invoiceID), .int(position), .text(source.lineGuid), .string(source.productDescription),
-                .string(source.sku), .text(source.quantity.description), .text(source.unitPrice.description),
-                .text(source.discountPercent.description), .text(source.taxRate.description), .integer(computed.net),
-                .integer(computed.vat), .integer(computed.gross), .integer(computed.cost))
-            try line.run()
+            var column = Int32(position) * Self.lineInsert.columns
+            func next() -> Int32 { column += 1; return column }
+            lines.bind(invoiceID, at: next())
+            lines.bind(position, at: next())
+            lines.bind(source.lineGuid, at: next())
+            lines.bind(source.productDescription, at: next())
+            lines.bind(source.sku, at: next())
+            lines.bind(source.quantity.description, at: next())
+            lines.bind(source.unitPrice.description, at: next())
+            lines.bind(source.discountPercent.description, at: next())
+            lines.bind(source.taxRate.description, at: next())
+            lines.bind(computed.net, at: next())
+            lines.bind(computed.vat, at: next())
+            lines.bind(computed.gross, at: next())
+            lines.bind(computed.cost, at: next())
         }
-        let vat = try db.cached("INSERT INTO invoice_vat (invoice_id, rate, net, vat) VALUES (?, ?, ?, ?)")
-        for row in invoice.calculation.vat {
-            vat.reset()
-            vat.bind(.integer(invoiceID), .text(row.rate.normalized.description), .integer(row.net), .integer(row.vat))
+        try lines.run()
+        if !invoice.calculation.vat.isEmpty {
+            let vat = try db.cached(Self.vatInsert, rows: invoice.calculation.vat.count)
+            for (index, row) in invoice.calculation.vat.enumerated() {
+                let base = Int32(index) * Self.vatInsert.columns
+                vat.bind(invoiceID, at: base + 1)
+                vat.bind(row.rate.normalized.description, at: base + 2)
+                vat.bind(row.net, at: base + 3)
+                vat.bind(row.vat, at: base + 4)
+            }
             try vat.run()
         }
-        try History.add(invoiceID, "created", at: now, detail: "run \(invoice.run.index) of template \(invoice.templateId)", db: db)
-        try History.add(invoiceID, "published", at: now, detail: "status Due, due \(invoice.dueDate)", db: db)
-        for intent in invoice.notifications {
-            try Outbox.enqueue(intent, invoiceID: invoiceID, at: now, db: db)
+        // A new invoice has no outbox rows yet, so its messages go in with one statement (no conflict possible)
+        // and the history gets one row per event, also in one statement.
+        var events: [HistoryRow] = [
+            HistoryRow(type: "created", detail: "run \(invoice.run.index) of template \(invoice.templateId)"),
+            HistoryRow(type: "published", detail: "status Due, due \(invoice.dueDate)"),
+        ]
+        if !invoice.notifications.isEmpty {
+            let outbox = try db.cached(Self.outboxInsert, rows: invoice.notifications.count)
+            for (index, intent) in invoice.notifications.enumerated() {
+                let base = Int32(index) * Self.outboxInsert.columns
+                outbox.bind(invoiceID, at: base + 1)
+                outbox.bind(intent.channel.rawValue, at: base + 2)
+                outbox.bind(intent.kind, at: base + 3)
+                outbox.bind(intent.recipient, at: base + 4)
+                outbox.bind(intent.language, at: base + 5)
+                outbox.bind(Outbox.key(invoiceID: invoiceID, intent: intent), at: base + 6)
+                outbox.bind(now, at: base + 7)
+                outbox.bind(now, at: base + 8)
+                outbox.bind(now, at: base + 9)
+                events.append(HistoryRow(type: "notification_queued", channel: intent.channel.rawValue,
+                                         target: intent.recipient, detail: intent.kind))
+            }
+            try outbox.run()
         }
         for skip in invoice.skippedNotifications {
-            try History.add(invoiceID, "notification_skipped", at: now, channel: skip.channel.rawValue,
-                            errorCode: skip.code.rawValue, errorMessage: skip.reason, db: db)
+            events.append(HistoryRow(type: "notification_skipped", channel: skip.channel.rawValue,
+                                     errorCode: skip.code.rawValue, errorMessage: skip.reason))
         }
+        try History.add(events, invoiceID: invoiceID, at: now, db: db)
         return .init(number: number, invoiceId: invoiceID, templateId: invoice.templateId, runIndex: invoice.run.index,
                      totalIncVat: totals.incVat, currency: invoice.currency.code)
     }
 }
 
+/// One event for `History.add(_:invoiceID:at:db:)`.
+struct HistoryRow {
+    var type: String
+    var channel: String? = nil
+    var target: String? = nil
+    var errorCode: String? = nil
+    var errorMessage: String? = nil
+    var detail: String? = nil
+}
+
 /// The append-only history of an invoice.
 enum History {
+    static let insert = MultiRowInsert("""
+        INSERT INTO invoice_history (invoice_id, at, type, channel, target, error_code, error_message, detail)
+        """, columns: 8)
+
+    /// Several events of one invoice in one statement.
+    static func add(_ rows: [HistoryRow], invoiceID: Int64, at: Int64, db: SQLiteConnection) throws {
+        guard !rows.isEmpty else { return }
+        let statement = try db.cached(insert, rows: rows.count)
+        for (index, row) in rows.enumerated() {
+            let base = Int32(index) * insert.columns
+            statement.bind(invoiceID, at: base + 1)
+            statement.bind(at, at: base + 2)
+            statement.bind(row.type, at: base + 3)
+            statement.bind(row.channel, at: base + 4)
+            statement.bind(row.target, at: base + 5)
+            statement.bind(row.errorCode, at: base + 6)
+            statement.bind(row.errorMessage, at: base + 7)
+            statement.bind(row.detail, at: base + 8)
+        }
+        try statement.run()
+    }
+
     static func add(
         _ invoiceID: Int64, _ type: String, at: Int64, channel: String? = nil, target: String? = nil,
         errorCode: String? = nil, errorMessage: String? = nil, detail: String? = nil, db: SQLiteConnection
@@ -91,11 +163,15 @@ enum History {
 
 /// Queueing into the outbox, always inside the transaction of the event that causes the message.
 enum Outbox {
+    /// The key is derived from the invoice, kind and channel: the same message can never be queued twice, and
+    /// receivers get a stable Message-ID to drop a resend after a crash between sending and marking.
+    static func key(invoiceID: Int64, intent: NotificationIntent, suffix: String = "") -> String {
+        "invoice-\(invoiceID)-\(intent.kind)-\(intent.channel.rawValue)\(suffix)"
+    }
+
     static func enqueue(_ intent: NotificationIntent, invoiceID: Int64, at: Int64, db: SQLiteConnection,
                         keySuffix: String = "") throws {
-        // The key is derived from the invoice, kind and channel: the same message can never be queued twice, and
-        // receivers get a stable Message-ID to drop a resend after a crash between sending and marking.
-        let key = "invoice-\(invoiceID)-\(intent.kind)-\(intent.channel.rawValue)\(keySuffix)"
+        let key = Outbox.key(invoiceID: invoiceID, intent: intent, suffix: keySuffix)
         try db.cached("""
             INSERT INTO outbox (invoice_id, channel, kind, recipient, language, idempotency_key, status, attempts,
                 next_attempt_at, created_at, updated_at)
