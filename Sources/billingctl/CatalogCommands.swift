@@ -3,7 +3,34 @@ import ControlProtocol
 
 struct Templates: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List or show recurring templates.", subcommands: [List.self, Show.self])
+        abstract: "List, show, pause or resume recurring templates.",
+        subcommands: [List.self, Show.self, Pause.self, Resume.self])
+
+    struct Pause: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop a template from billing until it is resumed.")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "Template Id or RecordGuid.") var template: String
+        @Option(help: "Why (kept in the template's events).") var reason: String?
+
+        func run() throws {
+            var args: [(String, JSONValue)] = [("template", .string(template))]
+            if let reason { args.append(("reason", .string(reason))) }
+            try options.send("templates.pause", args) { r in "template \(template) \(Table.text(r["status"] ?? .null))" }
+        }
+    }
+
+    struct Resume: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Resume a paused template; runs missed meanwhile are caught up under the catch-up policy.")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "Template Id or RecordGuid.") var template: String
+
+        func run() throws {
+            try options.send("templates.resume", [("template", .string(template))]) { r in
+                "template \(template) \(Table.text(r["status"] ?? .null))"
+            }
+        }
+    }
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List every template with its next run.")

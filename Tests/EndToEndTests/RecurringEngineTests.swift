@@ -292,3 +292,56 @@ struct GenerationIsolationTests {
         #expect(numbers == ["1", "2", "3"], "numbers stay gapless around the refused template")
     }
 }
+
+@Suite("Template pause and resume")
+struct TemplatePauseTests {
+    @Test func aPausedTemplateDoesNotBillAndResumingCatchesUpItsMissedRuns() throws {
+        let daemon = try DaemonProcess(extraArguments: ["--now", "2027-01-20T00:00:00Z"])
+        let weeklyOnly = calendarDocument.replacingOccurrences(of: "2027-01-31T09:00:00", with: "2028-01-31T09:00:00")
+            .replacingOccurrences(of: "2027-03-21T02:30:00", with: "2027-02-01T02:30:00")
+        #expect(try daemon.ctl("import", "-", input: Data(weeklyOnly.utf8)).exitCode == 0)
+        let paused = try daemon.ctl("--json", "templates", "pause", "t-dst", "--reason", "customer on holiday").json()
+        #expect(paused["status"]?.stringValue == "paused")
+        #expect(try daemon.ctl("--json", "templates", "pause", "t-dst").json()["error"]?["code"]?.stringValue
+                == "INVALID_TRANSITION")
+        #expect(try daemon.ctl("--json", "templates", "show", "t-dst").json()["statusReason"]?.stringValue
+                == "customer on holiday")
+        #expect(daemon.stop() == 0)
+        // Weeks later the template is still paused: nothing is billed.
+        #expect(try billingdOnce(database: daemon.database, now: "2027-02-20T00:00:00Z").exitCode == 0)
+        #expect(try SQLiteShell.scalar(daemon.database, "SELECT count(*) FROM invoices") == "0")
+
+        let again = try DaemonProcess(extraArguments: ["--now", "2027-02-20T00:00:00Z"], database: daemon.database)
+        #expect(try again.ctl("--json", "templates", "resume", "t-dst").json()["status"]?.stringValue == "active")
+        #expect(try again.ctl("run").exitCode == 0)
+        // Runs on Feb 1, 8 and 15 were missed while paused; MaxRuns 3 then ends the template.
+        #expect(try SQLiteShell.rows(daemon.database, "SELECT issue_date FROM invoices ORDER BY run_index").map { $0[0] }
+                == ["2027-02-01", "2027-02-08", "2027-02-15"])
+        #expect(try SQLiteShell.scalar(daemon.database, "SELECT status FROM templates WHERE record_guid = 't-dst'") == "ended")
+        #expect(again.stop() == 0)
+    }
+}
+
+@Suite("Currency conversion")
+struct CurrencyConversionTests {
+    @Test func anInvoiceInAnotherCurrencyShowsItsTotalsConvertedAtItsRateBesideTheDocumentAmounts() throws {
+        let daemon = try DaemonProcess(extraArguments: ["--now", "2027-01-10T00:00:00Z"],
+                                       config: "[billing]\ncurrency = \"SEK\"\n")
+        let document = """
+            {"Customers": [{"CustomerGUID": "c-us", "CompanyName": "Acme Inc."}],
+             "RecurringInvoices": [{"Header": {"RecordGuid": "t-usd", "CustomerGUID": "c-us", "RepeatVery": "Yearly",
+                "RunDate": "2027-01-05T09:00:00", "NextRunDate": "2027-01-05T09:00:00", "DueDays": 30,
+                "Currency": "USD", "CurrencyRate": "10.4567", "TimeZone": "America/New_York"},
+              "Lines": [{"LineGuid": "l", "Quantity": 3, "UnitPrice": "33.33", "TaxRate": 0}]}]}
+            """
+        #expect(try daemon.ctl("import", "-", input: Data(document.utf8)).exitCode == 0)
+        #expect(try daemon.ctl("run").exitCode == 0)
+        let number = try #require(try daemon.ctl("--json", "invoices", "list").json()["invoices"]?[0]?["number"]?.stringValue)
+        let shown = try daemon.ctl("--json", "invoices", "show", number).json()
+        #expect(shown["totals"]?["incVat"]?.stringValue == "99.99")
+        #expect(shown["currency"]?.stringValue == "USD")
+        // 99.99 × 10.4567 = 1045.565433 → 1045.57 SEK
+        #expect(shown["converted"] == ["currency": "SEK", "rate": "10.4567", "excVat": "1045.57", "vat": "0.00",
+                                       "incVat": "1045.57"])
+    }
+}

@@ -33,6 +33,19 @@ enum CatalogCommands {
         ("templates.show", .init(mutating: false) { engine, args in
             try TemplateJSON.render(try engine.store.template(try args.requiredString("template")))
         }),
+        ("templates.pause", .init(mutating: true) { engine, args in
+            let status = try engine.store.setTemplatePaused(
+                try args.requiredString("template"), paused: true, reason: try args.string("reason"),
+                now: engine.clock.nowSeconds())
+            engine.notifyChange()
+            return ["status": .string(status.rawValue)]
+        }),
+        ("templates.resume", .init(mutating: true) { engine, args in
+            let status = try engine.store.setTemplatePaused(
+                try args.requiredString("template"), paused: false, reason: nil, now: engine.clock.nowSeconds())
+            engine.notifyChange()
+            return ["status": .string(status.rawValue)]
+        }),
         ("customers.list", .init(mutating: false) { engine, _ in
             .object([JSONMember(key: "customers", value: .array(try engine.store.customers().map(CustomerJSON.render)),
                                 line: 0)])

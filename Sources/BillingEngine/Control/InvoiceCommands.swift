@@ -63,13 +63,16 @@ enum InvoiceCommands {
             })]
         }),
         ("invoices.show", .init(mutating: false) { engine, args in
-            InvoiceJSON.render(try engine.store.invoice(number: try args.requiredString("number")))
+            InvoiceJSON.render(try engine.store.invoice(number: try args.requiredString("number")),
+                               baseCurrency: engine.configuration.defaultCurrency)
         }),
     ]
 }
 
 enum InvoiceJSON {
-    static func render(_ i: InvoiceDetail) -> JSONValue {
+    /// `baseCurrency` is the configured book-keeping currency: an invoice in another currency also shows its
+    /// totals converted at the invoice's CurrencyRate, beside (never instead of) the document amounts.
+    static func render(_ i: InvoiceDetail, baseCurrency: Currency) -> JSONValue {
         let currency = Currency(code: i.currency)
         let money = { (minor: Int64) in JSONValue.string(currency?.format(minor) ?? String(minor)) }
         let zone = TimeZone(identifier: i.timeZone) ?? TimeZone(identifier: "UTC")!
@@ -78,6 +81,15 @@ enum InvoiceJSON {
             return .string(ISO8601.formatInstant(date, offsetSeconds: ZoneResolution.offsetSeconds(at: date, in: zone)))
         }
         func text(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
+        var converted: JSONValue = .null
+        if let currency, currency != baseCurrency, let rate = DecimalValue(plain: i.currencyRate) {
+            let convert = { (minor: Int64) in
+                JSONValue.string(baseCurrency.format(InvoiceCalculator.convert(minor, from: currency, rate: rate,
+                                                                               to: baseCurrency, mode: .halfUp)))
+            }
+            converted = ["currency": .string(baseCurrency.code), "rate": .string(i.currencyRate),
+                         "excVat": convert(i.totalExcVat), "vat": convert(i.totalVat), "incVat": convert(i.totalIncVat)]
+        }
         return [
             "number": .string(i.number), "status": .string(i.status),
             "templateId": i.templateId.map { JSONValue(Int($0)) } ?? .null,
@@ -88,6 +100,7 @@ enum InvoiceJSON {
             "totals": ["excVat": money(i.totalExcVat), "vat": money(i.totalVat), "incVat": money(i.totalIncVat),
                        "cost": money(i.totalCost)],
             "vat": .array(i.vat.map { ["rate": .string($0.rate), "net": money($0.net), "vat": money($0.vat)] }),
+            "converted": converted,
             "paid": money(i.paid), "balance": money(i.balance), "paymentReference": .string(i.paymentReference),
             "lines": .array(i.lines.map { l in
                 [

@@ -166,3 +166,39 @@ extension Store {
         return id
     }
 }
+
+extension Store {
+    /// Pauses or resumes a template (by Id or RecordGuid). A resumed template picks up at its next run; runs
+    /// that fell due while it was paused are then caught up under the catch-up policy.
+    public func setTemplatePaused(_ reference: String, paused: Bool, reason: String?, now: Int64) throws -> RecurringTemplate.Status {
+        let template = try self.template(reference)
+        guard let id = template.id else { throw BillingError(.templateNotFound, "No template \(reference).") }
+        return try write { db in
+            try db.transaction {
+                let status: RecurringTemplate.Status
+                let message: String
+                if paused {
+                    guard template.status == .active else {
+                        throw BillingError(.invalidTransition, "Template \(template.recordGuid) is \(template.status.rawValue), not active.")
+                    }
+                    status = .paused
+                    message = reason ?? "Paused by an operator."
+                } else {
+                    guard template.status == .paused else {
+                        throw BillingError(.invalidTransition, "Template \(template.recordGuid) is \(template.status.rawValue), not paused.")
+                    }
+                    status = template.nextRun == nil ? .ended : .active
+                    message = "Resumed by an operator."
+                }
+                try db.cached("UPDATE templates SET status = ?, status_reason = ?, updated_at = ? WHERE id = ? AND status = ?")
+                    .bind(.text(status.rawValue), .string(paused ? message : nil), .integer(now), .integer(id),
+                          .text(template.status.rawValue)).run()
+                guard db.changes == 1 else {
+                    throw BillingError(.busy, "Template \(template.recordGuid) changed meanwhile; try again.")
+                }
+                try TemplateEvents.add(id, paused ? "paused" : "resumed", message, db: db, now: now)
+                return status
+            }
+        }
+    }
+}

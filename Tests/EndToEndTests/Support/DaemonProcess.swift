@@ -77,14 +77,16 @@ struct TestFailure: Error, CustomStringConvertible {
 final class DaemonProcess: @unchecked Sendable {
     let directory: URL
     let process = Process()
-    var database: String { directory.appendingPathComponent("billing.sqlite").path }
+    let database: String
     var socket: String { directory.appendingPathComponent("control.sock").path }
     var logPath: String { directory.appendingPathComponent("billingd.log").path }
 
-    init(extraArguments: [String] = [], config: String? = nil) throws {
+    /// `database` reuses another daemon's database file (that daemon stopped first); by default a new one.
+    init(extraArguments: [String] = [], config: String? = nil, database: String? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("billingd-e2e-\(UUID().uuidString)")
+        self.database = database ?? directory.appendingPathComponent("billing.sqlite").path
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        var arguments = ["--database", database, "--socket", socket] + extraArguments
+        var arguments = ["--database", self.database, "--socket", socket] + extraArguments
         if let config {
             let path = directory.appendingPathComponent("billingd.conf").path
             try config.write(toFile: path, atomically: true, encoding: .utf8)
