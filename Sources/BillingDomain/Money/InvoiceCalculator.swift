@@ -37,11 +37,10 @@ public enum InvoiceCalculator {
             // difference. A tax-exclusive amount is the net; VAT is added on top.
             let net = line.priceIncludesVat ? Int128(amounts[index]) - Int128(vats[index]) : Int128(amounts[index])
             let gross = net + Int128(vats[index])
-            let label = "line \(index + 1)"
             computed.append(ComputedLine(
-                net: try context.narrow(net, "the net amount of \(label)", field: "Lines[\(index)]"),
+                net: try context.narrow(net, "the net amount of line \(index + 1)", field: "Lines[\(index)]"),
                 vat: vats[index],
-                gross: try context.narrow(gross, "the gross amount of \(label)", field: "Lines[\(index)]"),
+                gross: try context.narrow(gross, "the gross amount of line \(index + 1)", field: "Lines[\(index)]"),
                 cost: costs[index]))
         }
         return try context.summarize(lines: lines, computed: computed)
@@ -62,23 +61,23 @@ extension InvoiceCalculator {
         func lineAmount(_ line: InvoiceLineInput, index: Int) throws -> Int64 {
             let q = line.quantity.normalized, p = line.unitPrice.normalized, d = line.discountPercent.normalized
             let kept = 100 * MoneyMath.pow10(d.scale) - d.significand  // (100 − discount) × 10^d.scale
-            let what = "line \(index + 1)'s amount (\(line.quantity) × \(line.unitPrice))"
+            func what() -> String { "line \(index + 1)'s amount (\(line.quantity) × \(line.unitPrice))" }
             guard let left = MoneyMath.product(q.significand, p.significand),
                   let right = MoneyMath.product(kept, minorPerMajor),
                   let amount = MoneyMath.mulDiv(left, right, MoneyMath.pow10(q.scale + p.scale + d.scale + 2), mode)
-            else { throw tooLarge(what, field: "Lines[\(index)]") }
-            return try narrow(amount, what, field: "Lines[\(index)]")
+            else { throw tooLarge(what(), field: "Lines[\(index)]") }
+            return try narrow(amount, what(), field: "Lines[\(index)]")
         }
 
         /// TotalCost counts quantity × unit cost per line, rounded like the amounts (DESIGN §3), with no discount:
         /// a discount lowers what the customer pays, not what the goods cost.
         func lineCost(_ line: InvoiceLineInput, index: Int) throws -> Int64 {
             let q = line.quantity.normalized, c = line.unitCost.normalized
-            let what = "line \(index + 1)'s cost (\(line.quantity) × \(line.unitCost))"
+            func what() -> String { "line \(index + 1)'s cost (\(line.quantity) × \(line.unitCost))" }
             guard let left = MoneyMath.product(q.significand, c.significand),
                   let cost = MoneyMath.mulDiv(left, minorPerMajor, MoneyMath.pow10(q.scale + c.scale), mode)
-            else { throw tooLarge(what, field: "Lines[\(index)]") }
-            return try narrow(cost, what, field: "Lines[\(index)]")
+            else { throw tooLarge(what(), field: "Lines[\(index)]") }
+            return try narrow(cost, what(), field: "Lines[\(index)]")
         }
 
         /// VAT on an exclusive net (net × r/100) or carved out of an inclusive gross (gross × r/(100 + r)),
@@ -91,8 +90,10 @@ extension InvoiceCalculator {
             return vat
         }
 
-        func narrow(_ value: Int128, _ what: String, field: String?) throws -> Int64 {
-            guard let narrow = Int64(exactly: value) else { throw tooLarge(what, field: field) }
+        /// `what` and `field` describe the amount for the error message only; they are autoclosures because
+        /// building them for every line of every invoice was a third of the calculation's cost.
+        func narrow(_ value: Int128, _ what: @autoclosure () -> String, field: @autoclosure () -> String?) throws -> Int64 {
+            guard let narrow = Int64(exactly: value) else { throw tooLarge(what(), field: field()) }
             return narrow
         }
 

@@ -187,7 +187,6 @@ enum Migrations {
         CREATE INDEX invoices_status ON invoices (status, id);
 
         CREATE TABLE invoice_lines (
-            id INTEGER PRIMARY KEY,
             invoice_id INTEGER NOT NULL REFERENCES invoices(id) ON DELETE CASCADE,
             position INTEGER NOT NULL,
             line_guid TEXT,
@@ -200,9 +199,10 @@ enum Migrations {
             net INTEGER NOT NULL,
             vat INTEGER NOT NULL,
             gross INTEGER NOT NULL,
-            cost INTEGER NOT NULL
-        ) STRICT;
-        CREATE INDEX invoice_lines_invoice ON invoice_lines (invoice_id);
+            cost INTEGER NOT NULL,
+            -- Clustered by invoice: one b-tree, and an invoice's lines sit together.
+            PRIMARY KEY (invoice_id, position)
+        ) STRICT, WITHOUT ROWID;
 
         CREATE TABLE invoice_vat (
             invoice_id INTEGER NOT NULL REFERENCES invoices(id) ON DELETE CASCADE,

@@ -35,15 +35,28 @@ final class Statement {
         switch value {
         case nil, .null?: sqlite3_bind_null(raw, index)
         case .integer(let v)?: sqlite3_bind_int64(raw, index, v)
-        case .text(let v)?: sqlite3_bind_text(raw, index, v, -1, transient)
+        case .text(let v)?: bind(v, at: index)
         }
     }
 
     func bind(_ value: Int64, at index: Int32) { sqlite3_bind_int64(raw, index, value) }
     func bind(_ value: Int, at index: Int32) { sqlite3_bind_int64(raw, index, Int64(value)) }
-    func bind(_ value: String, at index: Int32) { sqlite3_bind_text(raw, index, value, -1, transient) }
+    /// withUTF8 hands a native string's own bytes to SQLite (which copies them): no C-string conversion array.
+    func bind(_ value: String, at index: Int32) {
+        var value = value
+        value.withUTF8 { bytes in
+            guard let base = bytes.baseAddress, bytes.count > 0 else {
+                // A nil pointer would bind NULL; an empty string stays an empty string.
+                sqlite3_bind_text(raw, index, "", 0, transient)
+                return
+            }
+            base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                _ = sqlite3_bind_text(raw, index, $0, Int32(bytes.count), transient)
+            }
+        }
+    }
     func bind(_ value: String?, at index: Int32) {
-        if let value { sqlite3_bind_text(raw, index, value, -1, transient) } else { sqlite3_bind_null(raw, index) }
+        if let value { bind(value, at: index) } else { sqlite3_bind_null(raw, index) }
     }
     func bind(_ value: Int64?, at index: Int32) {
         if let value { sqlite3_bind_int64(raw, index, value) } else { sqlite3_bind_null(raw, index) }
