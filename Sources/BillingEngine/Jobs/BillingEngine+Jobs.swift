@@ -22,7 +22,7 @@ extension BillingEngine {
         let next = counts.nextTemplateRunAt.map {
             ISO8601.formatUTC(Date(timeIntervalSince1970: TimeInterval($0)))
         } ?? "nothing scheduled"
-        var parts = ["next run \(next)", "invoices due \(counts.invoices["Due"] ?? 0)",
+        var parts = ["next wake \(next)", "invoices due \(counts.invoices["Due"] ?? 0)",
                      "past due \(counts.invoices["PastDue"] ?? 0)", "outbox pending \(counts.outbox["pending"] ?? 0)"]
         if let report, !report.generated.isEmpty { parts.insert("generated \(report.generated.count)", at: 0) }
         return parts.joined(separator: "; ")

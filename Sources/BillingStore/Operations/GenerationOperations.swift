@@ -25,6 +25,8 @@ public struct GenerationResult: Sendable {
         public var runIndex: Int
         public var totalIncVat: Int64
         public var currency: String
+        /// The billed customer, for the journal's CUSTOMER_GUID field.
+        public var customerGuid = ""
     }
 
     public struct Refused: Sendable {
@@ -95,9 +97,10 @@ extension Store {
         var generated = 0
         for invoice in decided.invoices {
             do {
-                let made = try db.savepoint("invoice") {
+                var made = try db.savepoint("invoice") {
                     try InvoiceWriter.insert(invoice, db: db, now: now, numberFormat: numberFormat)
                 }
+                made.customerGuid = customer.guid
                 result.generated.append(made)
                 generated += 1
                 lastRun = invoice.run.local
