@@ -81,21 +81,35 @@ final class DaemonProcess: @unchecked Sendable {
     var socket: String { directory.appendingPathComponent("control.sock").path }
     var logPath: String { directory.appendingPathComponent("billingd.log").path }
 
-    init(extraArguments: [String] = [], config: String? = nil) throws {
+    var configPath: String { directory.appendingPathComponent("billingd.conf").path }
+
+    /// `environment` is added to the test's own (without any systemd variables it may have); `launcher`, given the
+    /// socket path, names a program that runs billingd for us (systemd-socket-activate, a journal stream), with
+    /// billingd's path and arguments appended.
+    init(extraArguments: [String] = [], config: String? = nil, environment extra: [String: String] = [:],
+         launcher: ((_ socket: String) -> [String])? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("billingd-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var arguments = ["--database", database, "--socket", socket] + extraArguments
         if let config {
-            let path = directory.appendingPathComponent("billingd.conf").path
-            try config.write(toFile: path, atomically: true, encoding: .utf8)
-            arguments += ["--config", path]
+            try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+            arguments += ["--config", configPath]
         }
-        process.executableURL = URL(fileURLWithPath: Products.billingd)
-        process.arguments = arguments
+        if let launcher {
+            let wrapper = launcher(socket)
+            process.executableURL = URL(fileURLWithPath: wrapper[0])
+            process.arguments = Array(wrapper.dropFirst()) + [Products.billingd] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: Products.billingd)
+            process.arguments = arguments
+        }
         var environment = ProcessInfo.processInfo.environment
         environment["STATE_DIRECTORY"] = directory.path
-        environment.removeValue(forKey: "NOTIFY_SOCKET")
-        environment.removeValue(forKey: "LISTEN_FDS")
+        for name in ["NOTIFY_SOCKET", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "WATCHDOG_USEC", "WATCHDOG_PID",
+                     "JOURNAL_STREAM"] {
+            environment.removeValue(forKey: name)
+        }
+        environment.merge(extra) { $1 }
         process.environment = environment
         FileManager.default.createFile(atPath: logPath, contents: nil)
         let logHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
@@ -118,6 +132,18 @@ final class DaemonProcess: @unchecked Sendable {
     /// Runs billingctl against this daemon.
     func ctl(_ arguments: String..., input: Data? = nil) throws -> CommandResult {
         try runProgram(Products.billingctl, ["--socket", socket] + arguments, input: input)
+    }
+
+    var pid: Int32 { process.processIdentifier }
+
+    /// The daemon's resident memory in KiB (VmRSS in /proc/PID/status).
+    func residentKiB() throws -> Int {
+        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kib = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") else {
+            throw TestFailure("no VmRSS in /proc/\(pid)/status")
+        }
+        return kib
     }
 
     /// Sends SIGTERM and returns the exit status.
