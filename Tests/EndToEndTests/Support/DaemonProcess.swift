@@ -82,6 +82,8 @@ final class DaemonProcess: @unchecked Sendable {
     var logPath: String { directory.appendingPathComponent("billingd.log").path }
 
     var configPath: String { directory.appendingPathComponent("billingd.conf").path }
+    /// billingd's pid: the process's own, or the launched program's when a launcher runs it.
+    private(set) var pid: Int32 = 0
 
     /// `environment` is added to the test's own (without any systemd variables it may have); `launcher`, given the
     /// socket path, names a program that runs billingd for us (systemd-socket-activate, a journal stream), with
@@ -95,10 +97,11 @@ final class DaemonProcess: @unchecked Sendable {
             try config.write(toFile: configPath, atomically: true, encoding: .utf8)
             arguments += ["--config", configPath]
         }
+        let pidFile = directory.appendingPathComponent("billingd.pid").path
         if let launcher {
-            let wrapper = launcher(socket)
-            process.executableURL = URL(fileURLWithPath: wrapper[0])
-            process.arguments = Array(wrapper.dropFirst()) + [Products.billingd] + arguments
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ShellHeldProcess.arguments(launcher(socket) + [Products.billingd] + arguments,
+                                                           pidFile: pidFile)
         } else {
             process.executableURL = URL(fileURLWithPath: Products.billingd)
             process.arguments = arguments
@@ -116,6 +119,7 @@ final class DaemonProcess: @unchecked Sendable {
         process.standardOutput = logHandle
         process.standardError = logHandle
         try process.run()
+        pid = launcher == nil ? process.processIdentifier : try ShellHeldProcess.pid(from: pidFile, shell: process)
         let deadline = Date().addingTimeInterval(30)
         while (try? ControlClient(path: socket).send(ControlRequest(command: "status"))) == nil {
             guard process.isRunning, Date() < deadline else {
@@ -134,8 +138,6 @@ final class DaemonProcess: @unchecked Sendable {
         try runProgram(Products.billingctl, ["--socket", socket] + arguments, input: input)
     }
 
-    var pid: Int32 { process.processIdentifier }
-
     /// The daemon's resident memory in KiB (VmRSS in /proc/PID/status).
     func residentKiB() throws -> Int {
         let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
@@ -146,11 +148,11 @@ final class DaemonProcess: @unchecked Sendable {
         return kib
     }
 
-    /// Sends SIGTERM and returns the exit status.
+    /// Sends SIGTERM and returns the exit status (a launcher's shell exits with billingd's status).
     @discardableResult
     func stop() -> Int32 {
         if process.isRunning {
-            kill(process.processIdentifier, SIGTERM)
+            kill(pid, SIGTERM)
             process.waitUntilExit()
         }
         return process.terminationStatus
@@ -163,6 +165,7 @@ final class DaemonProcess: @unchecked Sendable {
 
     deinit {
         if process.isRunning {
+            kill(pid, SIGKILL)
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }

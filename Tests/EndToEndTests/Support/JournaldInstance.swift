@@ -19,11 +19,14 @@ final class JournaldInstance {
         return nil
     }
 
+    /// The shell that holds journald (see ShellHeldProcess) and journald's own pid.
     private let process: Process?
+    private let pid: Int32
     private let createdFolders: [String]
 
-    private init(process: Process?, createdFolders: [String]) {
+    private init(process: Process?, pid: Int32, createdFolders: [String]) {
         self.process = process
+        self.pid = pid
         self.createdFolders = createdFolders
     }
 
@@ -31,7 +34,7 @@ final class JournaldInstance {
     /// stream sockets accept connections.
     static func start() throws -> JournaldInstance {
         if accepts(socketFolder + "/socket", type: SOCK_DGRAM) && accepts(socketFolder + "/stdout", type: SOCK_STREAM) {
-            return JournaldInstance(process: nil, createdFolders: [])
+            return JournaldInstance(process: nil, pid: 0, createdFolders: [])
         }
         let machineID = (try? String(contentsOfFile: "/etc/machine-id", encoding: .utf8))?
             .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
@@ -39,12 +42,16 @@ final class JournaldInstance {
         let candidates = ["/var/log/journal/\(machineID)", "/run/log/journal/\(machineID)", "/run/log/journal",
                           "/run/log", socketFolder]
         let created = candidates.filter { !machineID.isEmpty && !FileManager.default.fileExists(atPath: $0) }
+        let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("journald-\(UUID().uuidString).pid").path
+        defer { try? FileManager.default.removeItem(atPath: pidFile) }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ShellHeldProcess.arguments([executable], pidFile: pidFile)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let instance = JournaldInstance(process: process, createdFolders: created)
+        let instance = JournaldInstance(process: process, pid: try ShellHeldProcess.pid(from: pidFile, shell: process),
+                                        createdFolders: created)
         let deadline = Date().addingTimeInterval(15)
         while !(accepts(socketFolder + "/socket", type: SOCK_DGRAM)
                 && accepts(socketFolder + "/stdout", type: SOCK_STREAM)) {
@@ -66,15 +73,16 @@ final class JournaldInstance {
     }
 
     /// Entries matching `matches` (journalctl field matches such as "INVOICE_NUMBER=INV-2027-000001"), as JSON
-    /// lines; journald needs a moment after sd_journal_sendv returns, so this waits up to `timeout` for one.
-    func entries(_ matches: [String], timeout: TimeInterval = 20) throws -> [String] {
+    /// lines; journald needs a moment after sd_journal_sendv returns, so this waits up to `timeout` for `atLeast`.
+    func entries(_ matches: [String], atLeast minimum: Int = 1, timeout: TimeInterval = 20) throws -> [String] {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
             let result = try runProgram("/usr/bin/journalctl", ["--no-pager", "-o", "json", "--all"] + matches)
             let lines = result.stdout.split(separator: "\n").map(String.init).filter { $0.hasPrefix("{") }
-            if !lines.isEmpty { return lines }
+            if lines.count >= minimum { return lines }
             guard Date() < deadline else {
-                throw TestFailure("journalctl \(matches) found nothing within \(timeout) s: \(result.stderr)")
+                throw TestFailure("journalctl \(matches) found \(lines.count) of \(minimum) within \(timeout) s: "
+                    + result.stderr)
             }
             usleep(200_000)
         }
@@ -84,10 +92,10 @@ final class JournaldInstance {
     func stop() {
         guard let process else { return }
         if process.isRunning {
-            kill(process.processIdentifier, SIGTERM)
+            kill(pid, SIGTERM)
             let deadline = Date().addingTimeInterval(10)
             while process.isRunning, Date() < deadline { usleep(20_000) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            if process.isRunning { kill(pid, SIGKILL) }
             process.waitUntilExit()
         }
         for folder in createdFolders { try? FileManager.default.removeItem(atPath: folder) }
