@@ -31,6 +31,30 @@ struct SystemdUnitTests {
         #expect(result.stderr.isEmpty, "systemd-analyze verify complained: \(result.stderr)")
     }
 
+    /// Every MESSAGE_ID the engine defines has a catalog entry, and journalctl indexes the file (checked in a
+    /// scratch root, so the machine's own catalog database is left alone).
+    @Test func catalogExplainsEveryMessageIDAndJournalctlIndexesIt() throws {
+        let source = try String(contentsOf: Examples.root.appendingPathComponent(
+            "Sources/BillingEngine/Jobs/RecurringRun.swift"), encoding: .utf8)
+        let ids = source.matches(of: /static let \w+ = "([0-9a-f]{32})"/).map { String($0.1) }
+        #expect(ids.count == 6, "\(ids)")
+
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-\(UUID().uuidString)")
+        let folder = root.appendingPathComponent("usr/lib/systemd/catalog")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("var/lib/systemd/catalog"),
+                                                withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.copyItem(at: Self.deploy.appendingPathComponent("billingd.catalog"),
+                                         to: folder.appendingPathComponent("billingd.catalog"))
+        let update = try runProgram("/usr/bin/journalctl", ["--root=\(root.path)", "--update-catalog"])
+        #expect(update.exitCode == 0, "\(update.stderr)")
+        let listed = try runProgram("/usr/bin/journalctl", ["--root=\(root.path)", "--list-catalog"]).stdout
+        for id in ids {
+            #expect(listed.contains("\(id) billingd: "), "no catalog entry for \(id): \(listed)")
+        }
+    }
+
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: analyze), "systemd-analyze is not installed"))
     func serviceSandboxRatesTwoOrBetter() throws {
         let result = try runProgram(Self.analyze, [
