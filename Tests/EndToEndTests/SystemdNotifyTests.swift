@@ -65,6 +65,23 @@ struct SystemdNotifyTests {
         try notify.wait(for: "STOPPING=1", from: stopFrom, timeout: 5)
     }
 
+    /// Idle control clients are dropped at once on SIGTERM rather than at their 30 s idle limit, which would use up
+    /// TimeoutStopSec=30s and end in a SIGKILL.
+    @Test func idleControlClientsDoNotHoldUpAStop() throws {
+        let notify = try NotifyListener()
+        defer { notify.close() }
+        let daemon = try DaemonProcess(environment: ["NOTIFY_SOCKET": notify.path])
+        try notify.wait(for: "READY=1")
+        let idle = try (0..<3).map { _ in try RawControlConnection(path: daemon.socket) }
+        idle[0].send(#"{"command": "sta"#)  // half a request, then nothing
+        let startedAt = ContinuousClock.now
+        #expect(daemon.stop() == 0)
+        let took = seconds(ContinuousClock.now - startedAt)
+        #expect(took < 10, "stopping took \(took) s with idle clients connected")
+        for connection in idle { #expect(connection.readLine(timeout: 1) == .closed) }
+        try notify.wait(for: "STOPPING=1", timeout: 1)
+    }
+
     @Test func sighupReloadsBetweenReloadingAndReadyAndAnInvalidFileKeepsTheOldConfiguration() throws {
         let notify = try NotifyListener()
         defer { notify.close() }
