@@ -3,6 +3,8 @@ import PackageDescription
 
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
+let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
 
 let package = Package(
     name: "billingd",
@@ -13,6 +15,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Money, VAT, recurrence and invoice life cycle: values in, values out, no I/O and no clock reads.
@@ -34,7 +38,7 @@ let package = Package(
 
         // Jobs, scheduler, import and the control commands, over the store's billing operations.
         .target(name: "BillingEngine", dependencies: [
-            "BillingDomain", "BillingStore", "BillingDelivery", "ControlProtocol", logging,
+            "BillingDomain", "BillingStore", "BillingDelivery", "ControlProtocol", logging, metrics, prometheus,
         ]),
 
         .executableTarget(name: "billingd", dependencies: [

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs billingd as a systemd service (run as root from a checkout): release build, binaries, units,
-# sysusers/tmpfiles snippets, and a configuration file if there is none yet.
+# sysusers/tmpfiles snippets, the journal message catalog, and a configuration file if there is none yet.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
@@ -12,6 +12,8 @@ install -m 0755 "$bin/billingd" "$bin/billingctl" /usr/local/bin/
 install -m 0644 deploy/billingd.service deploy/billingd.socket /etc/systemd/system/
 install -m 0644 deploy/billingd.sysusers /usr/lib/sysusers.d/billingd.conf
 install -m 0644 deploy/billingd.tmpfiles /usr/lib/tmpfiles.d/billingd.conf
+install -D -m 0644 deploy/billingd.catalog /usr/lib/systemd/catalog/billingd.catalog
+journalctl --update-catalog
 install -d -m 0750 /etc/billingd /etc/billingd/credentials
 [ -f /etc/billingd/billingd.conf ] || install -m 0640 config/billingd.conf.example /etc/billingd/billingd.conf
 touch /etc/billingd/credentials/smtp-password /etc/billingd/credentials/sms-token

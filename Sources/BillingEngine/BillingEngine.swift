@@ -14,13 +14,16 @@ public final class BillingEngine: @unchecked Sendable {
     public let clock: BillingClock
     public let logger: Logger
     public let startedAt: Date
+    public let metrics = BillingMetrics()
     private let configLock = NSLock()
     /// Serialises the jobs (recurring run, sweep, drain) whoever triggers them.
     let jobLock = NSLock()
     private var _configuration: Configuration
-    /// Called after a command changed what is due, so the scheduler can re-plan its sleep.
+    /// Guards the hooks the daemon registers: `_onChange` is called after a command changed what is due, so the
+    /// scheduler can re-plan its sleep; `_reloader` re-reads the configuration.
     private let wakeLock = NSLock()
     private var _onChange: (@Sendable () -> Void)?
+    private var _reloader: (@Sendable () throws -> Void)?
 
     public init(configuration: Configuration, clock: BillingClock, logger: Logger) throws {
         _configuration = configuration
@@ -56,6 +59,31 @@ public final class BillingEngine: @unchecked Sendable {
         wakeLock.unlock()
     }
 
+    /// Registers how the configuration is re-read. Only the daemon knows the file and its command-line overrides,
+    /// and the systemd notifications that go with a reload, so it provides the body.
+    public func onReload(_ body: @escaping @Sendable () throws -> Void) {
+        wakeLock.lock()
+        _reloader = body
+        wakeLock.unlock()
+    }
+
+    /// Re-reads the configuration: the one path for SIGHUP and `billingctl reload`. An invalid configuration
+    /// throws and leaves the old one in force.
+    public func reloadConfiguration() throws {
+        wakeLock.lock()
+        let body = _reloader
+        wakeLock.unlock()
+        guard let body else {
+            throw BillingError(.invalidRequest, "This billingd cannot reload its configuration (no daemon is running).")
+        }
+        try body()
+    }
+
+    /// `billingctl metrics`: Prometheus text format.
+    public func metricsExposition() throws -> String {
+        metrics.exposition(try store.counts())
+    }
+
     func notifyChange() {
         wakeLock.lock()
         let body = _onChange
@@ -72,17 +100,25 @@ public final class BillingEngine: @unchecked Sendable {
 
     /// Imports a document whole or not at all (the one path for `billingctl import`).
     public func importDocument(_ bytes: [UInt8]) throws -> ImportOutcome {
-        let document: ImportDocument
+        let outcome: ImportOutcome
         do {
-            document = try ImportDocument.parse(bytes, defaults: importDefaults)
-        } catch let error as BillingError {
-            logger.warning("import refused: \(error.message)", metadata: ["error_code": "\(error.code)"])
+            let document = try ImportDocument.parse(bytes, defaults: importDefaults)
+            outcome = try store.importCatalog(
+                customers: document.customers, templates: document.templates, now: clock.nowSeconds())
+        } catch let error as BillingError where !Self.operationalCodes.contains(error.code) {
+            metrics.importRefused()
+            var metadata: Logger.Metadata = [
+                "error_code": "\(error.code)", "message_id": "\(JournalMessageID.importRefused)",
+            ]
+            if let field = error.field { metadata["field"] = "\(field)" }
+            logger.warning("import refused: \(error.message)", metadata: metadata)
             throw error
         }
-        let outcome = try store.importCatalog(
-            customers: document.customers, templates: document.templates, now: clock.nowSeconds())
         logger.notice("imported \(outcome.customers) customers and \(outcome.templates.count) templates")
         notifyChange()
         return outcome
     }
+
+    /// Failures that are the daemon's or the database's, not the document's: they are not import refusals.
+    static let operationalCodes: Set<BillingError.Code> = [.storageError, .busy, .internalError]
 }

@@ -26,14 +26,16 @@ public struct LevelPrefixLogHandler: LogHandler {
         }
     }
 
-    public func log(
-        level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String,
-        file: String, function: String, line: UInt
-    ) {
+    public func log(event: LogEvent) {
         var merged = metadata
-        if let explicit { merged.merge(explicit) { $1 } }
-        let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        let text = "<\(Self.priority(level))>\(message)\(fields.isEmpty ? "" : " [\(fields)]")\n"
+        if let explicit = event.metadata { merged.merge(explicit) { $1 } }
+        if let error = event.error { merged["error"] = "\(error)" }
+        Self.write(level: event.level, message: "\(event.message)", metadata: merged)
+    }
+
+    static func write(level: Logger.Level, message: String, metadata: Logger.Metadata) {
+        let fields = metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        let text = "<\(priority(level))>\(message)\(fields.isEmpty ? "" : " [\(fields)]")\n"
         FileHandle.standardError.write(Data(text.utf8))
     }
 }

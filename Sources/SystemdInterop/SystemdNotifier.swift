@@ -1,5 +1,9 @@
 import CSystemd
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// sd_notify(3) messages to the service manager. Without NOTIFY_SOCKET (not run by systemd) every call is a no-op.
 public enum SystemdNotifier {
     /// Sends `state`, e.g. "READY=1\nSTATUS=…". Returns false when systemd did not take it.
@@ -8,20 +12,21 @@ public enum SystemdNotifier {
         sd_notify(0, state) > 0
     }
 
-    /// The watchdog interval systemd expects pings within (WATCHDOG_USEC), or nil when the watchdog is off.
+    /// "RELOADING=1" with the CLOCK_MONOTONIC timestamp that systemd ≥ 253 requires for Type=notify-reload (older
+    /// versions ignore it), so the unit can move to notify-reload without a code change.
+    @discardableResult
+    public static func notifyReloading(status: String) -> Bool {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        let usec = UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec) / 1_000
+        return notify("RELOADING=1\nMONOTONIC_USEC=\(usec)\nSTATUS=\(status)")
+    }
+
+    /// The watchdog interval systemd expects pings within (WATCHDOG_USEC), or nil when the watchdog is off or
+    /// meant for another process (WATCHDOG_PID).
     public static func watchdogInterval() -> Duration? {
         var usec: UInt64 = 0
         guard sd_watchdog_enabled(0, &usec) > 0, usec > 0 else { return nil }
         return .microseconds(Int64(clamping: usec))
-    }
-}
-
-/// Sockets passed by systemd socket activation (sd_listen_fds(3)).
-public enum SocketActivation {
-    /// The passed listening file descriptors (starting at 3); empty when none were passed.
-    public static func listeningSockets() -> [Int32] {
-        let count = sd_listen_fds(1)
-        guard count > 0 else { return [] }
-        return (0..<count).map { SD_LISTEN_FDS_START + $0 }
     }
 }

@@ -44,7 +44,7 @@ struct BillingdCommand: ParsableCommand {
     }
 
     func run() throws {
-        LoggingSystem.bootstrap { LevelPrefixLogHandler(label: $0) }
+        JournalStream.bootstrapLogging(identifier: "billingd")
         let logger = Logger(label: "billingd")
         let configuration: Configuration
         do {

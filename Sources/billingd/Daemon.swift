@@ -10,11 +10,13 @@ import Glibc
 #endif
 
 /// The daemon's life: open the store, serve the control socket, run the scheduler, react to signals.
-final class Daemon {
+final class Daemon: @unchecked Sendable {
     let engine: BillingEngine
     let configPath: String?
     let overrides: BillingdCommand
     let logger: Logger
+    /// SIGHUP and `billingctl reload` may arrive together; one reload at a time keeps RELOADING/READY paired.
+    private let reloadLock = NSLock()
 
     init(configuration: Configuration, configPath: String?, clock: BillingClock, logger: Logger,
          overrides: BillingdCommand) throws {
@@ -42,6 +44,7 @@ final class Daemon {
 
         let configuration = engine.configuration
         let (listener, activated) = try controlSocket(configuration)
+        engine.onReload { [self] in try reload() }
         let router = CommandRouter(engine: engine)
         let server = ControlServer(
             listeningSocket: listener,
@@ -52,49 +55,83 @@ final class Daemon {
         server.start()
         let scheduler = Scheduler(engine: engine) { status in SystemdNotifier.notify("STATUS=\(status)") }
         scheduler.start()
+        let watchdog = SystemdNotifier.watchdogInterval().map { interval in
+            Watchdog(interval: interval, logger: logger) { [engine] in try engine.store.ping() }
+        }
+        watchdog?.start()
         logger.notice(
             "billingd \(BillingEngine.version) ready",
-            metadata: ["database": "\(engine.store.path)", "socket": "\(activated ? "fd \(listener)" : configuration.socketPath)"])
-        SystemdNotifier.notify("READY=1\nSTATUS=\((try? engine.statusSummary()) ?? "ready")")
+            metadata: ["database": "\(engine.store.path)",
+                       "socket": "\(activated ? "fd \(listener) (socket activation)" : configuration.socketPath)"])
+        SystemdNotifier.notify("READY=1\nSTATUS=\(statusLine())")
 
         while true {
             var received: Int32 = 0
             sigwait(&signals, &received)
             if received == SIGHUP {
-                reload()
+                try? engine.reloadConfiguration()  // logged inside; the old configuration stays on failure
                 continue
             }
             logger.notice("stopping on signal \(received)")
             SystemdNotifier.notify("STOPPING=1\nSTATUS=stopping: finishing work in flight")
             server.stop()
             scheduler.stop()
+            // Last, so systemd keeps hearing from a daemon that is still finishing a long transaction.
+            watchdog?.stop()
             if !activated { unlink(configuration.socketPath) }
             logger.notice("stopped")
             return
         }
     }
 
-    /// Re-reads the configuration file; an invalid one is refused and the old one stays in force.
-    private func reload() {
-        SystemdNotifier.notify("RELOADING=1\nSTATUS=reloading configuration")
+    /// Re-reads the configuration file with the command line's overrides; an invalid one is refused, logged, and the
+    /// old one stays in force. Settings read only at start-up (database, socket, control limits) wait for a restart.
+    private func reload() throws {
+        reloadLock.lock()
+        defer { reloadLock.unlock() }
+        SystemdNotifier.notifyReloading(status: "reloading configuration")
+        defer { SystemdNotifier.notify("READY=1\nSTATUS=\(statusLine())") }
+        let source = configPath ?? "embedded default"
+        let configuration: Configuration
         do {
-            let configuration = try overrides.loadConfiguration()
-            engine.replaceConfiguration(configuration)
-            logger.notice("configuration reloaded", metadata: ["config": "\(configPath ?? "embedded default")"])
-        } catch let error as BillingError {
-            logger.error("configuration not reloaded, keeping the old one: \(error.message)")
+            configuration = try overrides.loadConfiguration()
         } catch {
-            logger.error("configuration not reloaded, keeping the old one: \(error)")
+            let reason = (error as? BillingError)?.message ?? "\(error)"
+            logger.error("configuration not reloaded, keeping the old one: \(reason)",
+                         metadata: ["config": "\(source)", "error_code": "\(BillingError.Code.invalidConfig)"])
+            throw BillingError(.invalidConfig, "Configuration not reloaded, the old one stays in force: \(reason)")
         }
-        SystemdNotifier.notify("READY=1\nSTATUS=configuration reloaded")
+        let old = engine.configuration
+        if configuration.databasePath != old.databasePath || configuration.socketPath != old.socketPath {
+            logger.warning("database and socket paths change only at restart", metadata: ["config": "\(source)"])
+        }
+        engine.replaceConfiguration(configuration)
+        logger.notice("configuration reloaded", metadata: ["config": "\(source)"])
     }
 
-    /// The socket systemd passed (socket activation), or one we bind ourselves.
+    private func statusLine() -> String {
+        (try? engine.statusSummary()) ?? "ready"
+    }
+
+    /// The socket systemd passed (socket activation), or one we bind ourselves when none was passed.
     private func controlSocket(_ configuration: Configuration) throws -> (Int32, Bool) {
-        if let fd = SocketActivation.listeningSockets().first {
-            return (fd, true)
+        let passed = SocketActivation.passedSockets()
+        if passed.isEmpty {
+            let fd = try UnixSocket.listen(path: configuration.socketPath, mode: mode_t(configuration.socketMode))
+            return (fd, false)
         }
-        let fd = try UnixSocket.listen(path: configuration.socketPath, mode: mode_t(configuration.socketMode))
-        return (fd, false)
+        // billingd.socket names its socket "control" (FileDescriptorName=); a lone unnamed socket is taken as well,
+        // as systemd-socket-activate passes one without --fdname.
+        guard let chosen = passed.first(where: { $0.name == "control" }) ?? (passed.count == 1 ? passed[0] : nil) else {
+            throw BillingError(.invalidConfig, "systemd passed \(passed.count) sockets "
+                + "(\(passed.map(\.name).joined(separator: ", "))) and none is named 'control'; "
+                + "set FileDescriptorName=control in billingd.socket.")
+        }
+        guard chosen.isListeningUnixStream else {
+            throw BillingError(.invalidConfig, "The socket systemd passed as '\(chosen.name)' (fd \(chosen.fd)) is not a "
+                + "listening Unix stream socket; billingd.socket needs ListenStream=/run/billingd/control.sock.")
+        }
+        for other in passed where other.fd != chosen.fd { close(other.fd) }
+        return (chosen.fd, true)
     }
 }

@@ -12,19 +12,29 @@ public struct CommandRouter: Sendable {
     }
 
     let engine: BillingEngine
-    let access: ControlAccess
     let commands: [String: Command]
 
     public init(engine: BillingEngine) {
         self.engine = engine
-        access = ControlAccess(groupName: engine.configuration.controlGroup)
         var commands: [String: Command] = [:]
-        for (name, command) in CatalogCommands.all + InvoiceCommands.all + LifecycleCommands.all { commands[name] = command }
-        commands["status"] = Command(mutating: false) { engine, _ in try StatusReport.json(engine) }
+        for (name, command) in CatalogCommands.all + InvoiceCommands.all + LifecycleCommands.all + DaemonCommands.all {
+            commands[name] = command
+        }
         self.commands = commands
     }
 
     public func handle(_ request: ControlRequest, peer: UnixSocket.PeerCredentials?) -> ControlResponse {
+        let response = route(request, peer: peer)
+        let known = commands[request.command] != nil
+        if case .success = response {
+            engine.metrics.controlRequest(command: request.command, ok: true)
+        } else {
+            engine.metrics.controlRequest(command: known ? request.command : "unknown", ok: false)
+        }
+        return response
+    }
+
+    private func route(_ request: ControlRequest, peer: UnixSocket.PeerCredentials?) -> ControlResponse {
         guard let command = commands[request.command] else {
             return .failure(BillingError(
                 .unknownCommand,
@@ -32,17 +42,20 @@ public struct CommandRouter: Sendable {
                 field: nil))
         }
         if command.mutating {
+            // Read at each request, so that a reload that changes the control group takes effect at once.
+            let access = ControlAccess(groupName: engine.configuration.controlGroup)
             guard access.mayMutate(peer) else {
                 engine.logger.warning(
                     "refused \(request.command): peer not authorised",
-                    metadata: ["peer_uid": "\(peer?.uid ?? 0)", "peer_pid": "\(peer?.pid ?? 0)"])
+                    metadata: Self.peerMetadata(peer))
                 return .failure(BillingError(
                     .permissionDenied,
-                    "'\(request.command)' changes billing data; only root and the '\(access.groupName)' group may run it."))
+                    "'\(request.command)' changes billing data or the daemon; only root, billingd's own user and the "
+                    + "'\(access.groupName)' group may run it."))
             }
             engine.logger.info(
                 "control command \(request.command)",
-                metadata: ["peer_uid": "\(peer?.uid ?? 0)", "peer_pid": "\(peer?.pid ?? 0)"])
+                metadata: Self.peerMetadata(peer))
         }
         do {
             return .success(try command.run(engine, Arguments(request.args)))
@@ -52,6 +65,14 @@ public struct CommandRouter: Sendable {
             engine.logger.error("command \(request.command) failed: \(error)")
             return .failure(BillingError(.internalError, "The command failed: \(error)."))
         }
+    }
+}
+
+extension CommandRouter {
+    /// SO_PEERCRED of the client; "unknown" rather than a made-up 0 (root) when the kernel gave none.
+    static func peerMetadata(_ peer: UnixSocket.PeerCredentials?) -> Logger.Metadata {
+        ["peer_uid": "\(peer.map { String($0.uid) } ?? "unknown")",
+         "peer_pid": "\(peer.map { String($0.pid) } ?? "unknown")"]
     }
 }
 

@@ -4,6 +4,10 @@ import Foundation
 
 /// `billingctl status`: what the daemon is, how long it has run, and the sizes of its queues.
 enum StatusReport {
+    static let templateStatuses = ["active", "paused", "ended"]
+    static let invoiceStatuses = ["Draft", "Due", "PastDue", "Paid", "Canceled"]
+    static let outboxStatuses = ["pending", "sending", "sent", "failed", "dead", "withdrawn"]
+
     static func json(_ engine: BillingEngine) throws -> JSONValue {
         let counts = try engine.store.counts()
         func grouped(_ keys: [String], _ counts: [String: Int]) -> JSONValue {
@@ -17,9 +21,9 @@ enum StatusReport {
             "uptimeSeconds": JSONValue(Int(engine.clock.now().timeIntervalSince(engine.startedAt))),
             "database": .string(engine.store.path),
             "nextWakeAt": nextWake,
-            "templates": grouped(["active", "paused", "ended"], counts.templates),
-            "invoices": grouped(["Draft", "Due", "PastDue", "Paid", "Canceled"], counts.invoices),
-            "outbox": grouped(["pending", "sending", "sent", "failed", "dead", "withdrawn"], counts.outbox),
+            "templates": grouped(templateStatuses, counts.templates),
+            "invoices": grouped(invoiceStatuses, counts.invoices),
+            "outbox": grouped(outboxStatuses, counts.outbox),
         ]
     }
 }

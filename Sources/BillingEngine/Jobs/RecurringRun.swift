@@ -75,9 +75,11 @@ struct RecurringRun {
         for invoice in result.generated {
             logger.info("invoice generated", metadata: [
                 "invoice_number": "\(invoice.number)", "template_id": "\(invoice.templateId)",
-                "run_index": "\(invoice.runIndex)", "message_id": "\(JournalMessageID.invoiceGenerated)",
+                "customer_guid": "\(invoice.customerGuid)", "run_index": "\(invoice.runIndex)",
+                "message_id": "\(JournalMessageID.invoiceGenerated)",
             ])
         }
+        engine.metrics.invoicesGenerated(result.generated.count)
         for (templateID, reason) in result.paused {
             logger.warning("template paused: \(reason)", metadata: [
                 "template_id": "\(templateID)", "message_id": "\(JournalMessageID.templatePaused)",

@@ -25,6 +25,8 @@ public struct GenerationResult: Sendable {
         public var runIndex: Int
         public var totalIncVat: Int64
         public var currency: String
+        /// The billed customer, for the journal's CUSTOMER_GUID field.
+        public var customerGuid = ""
     }
 
     public struct Refused: Sendable {
@@ -141,7 +143,8 @@ extension Store {
         var lastRun: LocalDateTime?
         var generated = 0
         for invoice in decided.invoices {
-            if let made = try InvoiceWriter.insert(invoice, db: db, now: now, numberFormat: numberFormat, numbers: numbers) {
+            if var made = try InvoiceWriter.insert(invoice, db: db, now: now, numberFormat: numberFormat, numbers: numbers) {
+                made.customerGuid = template.customerGuid
                 result.generated.append(made)
                 generated += 1
                 lastRun = invoice.run.local

@@ -52,7 +52,8 @@ public final class ControlServer: @unchecked Sendable {
         return active
     }
 
-    /// Stops accepting and waits (up to `timeout`) for requests in flight to finish their answer.
+    /// Stops accepting, drops idle connections and waits (up to `timeout`) for requests in flight to finish their
+    /// answer.
     public func stop(timeout: Duration = .seconds(20)) {
         state.lock()
         stopping = true
@@ -112,6 +113,9 @@ public final class ControlServer: @unchecked Sendable {
     private func serve(_ fd: Int32) {
         let peer = UnixSocket.peerCredentials(fd)
         var reader = LineReader(fd: fd, maxLineBytes: limits.maxRequestBytes)
+        reader.acceptsUnterminatedLastLine = true
+        // An idle client must not hold up a stop until its idle limit: the wake pipe ends the wait at once.
+        reader.cancel = wakePipe[0]
         while true {
             // The idle limit also bounds how long one request may take to arrive, so a client trickling bytes
             // cannot hold a connection slot for ever.

@@ -90,9 +90,12 @@ public enum UnixSocket {
         return credentials
     }
 
-    /// Waits until `fd` is readable (or writable) or the deadline passes; false on timeout.
-    static func wait(_ fd: Int32, forWriting: Bool = false, until deadline: ContinuousClock.Instant?) -> Bool {
-        var entry = pollfd(fd: fd, events: Int16(forWriting ? POLLOUT : POLLIN), revents: 0)
+    /// Waits until `fd` is readable (or writable) or the deadline passes; false on timeout, and false as soon as
+    /// `cancel` (a pipe that stays readable once written) becomes readable.
+    static func wait(_ fd: Int32, forWriting: Bool = false, until deadline: ContinuousClock.Instant?,
+                     cancel: Int32? = nil) -> Bool {
+        var entries = [pollfd(fd: fd, events: Int16(forWriting ? POLLOUT : POLLIN), revents: 0)]
+        if let cancel { entries.append(pollfd(fd: cancel, events: Int16(POLLIN), revents: 0)) }
         while true {
             var timeout: Int32 = -1
             if let deadline {
@@ -101,8 +104,8 @@ public enum UnixSocket {
                 let (seconds, attoseconds) = left.components
                 timeout = Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1)
             }
-            let rc = poll(&entry, 1, timeout)
-            if rc > 0 { return true }
+            let rc = poll(&entries, nfds_t(entries.count), timeout)
+            if rc > 0 { return entries.count == 1 || entries[1].revents == 0 }
             if rc == 0 { return false }
             if errno != EINTR { return true }  // let the following read/write report the error
         }
@@ -135,12 +138,18 @@ struct LineReader {
     enum Outcome {
         case line([UInt8])
         case end
+        /// The deadline passed, or the cancel pipe became readable.
         case timedOut
         case tooLong
     }
 
     let fd: Int32
     let maxLineBytes: Int
+    /// Whether bytes left without a newline when the peer half-closes count as a last line: the server answers a
+    /// client that wrote its request and shut down its sending side without the final newline.
+    var acceptsUnterminatedLastLine = false
+    /// A pipe that, once readable, interrupts any wait (the server's stop).
+    var cancel: Int32?
     private var buffer: [UInt8] = []
     private var chunk = [UInt8](repeating: 0, count: 64 * 1024)
 
@@ -159,9 +168,13 @@ struct LineReader {
             }
             scanned = buffer.count
             if buffer.count > maxLineBytes { return .tooLong }
-            guard UnixSocket.wait(fd, until: deadline) else { return .timedOut }
+            guard UnixSocket.wait(fd, until: deadline, cancel: cancel) else { return .timedOut }
             let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n == 0 { return .end }
+            if n == 0 {
+                guard acceptsUnterminatedLastLine, !buffer.isEmpty else { return .end }
+                defer { buffer.removeAll() }
+                return .line(buffer)
+            }
             if n < 0 {
                 if errno == EINTR || errno == EAGAIN { continue }
                 return .end

@@ -81,29 +81,47 @@ final class DaemonProcess: @unchecked Sendable {
     var socket: String { directory.appendingPathComponent("control.sock").path }
     var logPath: String { directory.appendingPathComponent("billingd.log").path }
 
-    /// `database` reuses another daemon's database file (that daemon stopped first); by default a new one.
-    init(extraArguments: [String] = [], config: String? = nil, database: String? = nil) throws {
+    var configPath: String { directory.appendingPathComponent("billingd.conf").path }
+    /// billingd's pid: the process's own, or the launched program's when a launcher runs it.
+    private(set) var pid: Int32 = 0
+
+    /// `environment` is added to the test's own (without any systemd variables it may have); `launcher`, given the
+    /// socket path, names a program that runs billingd for us (systemd-socket-activate, a journal stream), with
+    /// billingd's path and arguments appended. `database` reuses another daemon's database file (that daemon
+    /// stopped first); by default a new one.
+    init(extraArguments: [String] = [], config: String? = nil, environment extra: [String: String] = [:],
+         database: String? = nil, launcher: ((_ socket: String) -> [String])? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("billingd-e2e-\(UUID().uuidString)")
         self.database = database ?? directory.appendingPathComponent("billing.sqlite").path
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var arguments = ["--database", self.database, "--socket", socket] + extraArguments
         if let config {
-            let path = directory.appendingPathComponent("billingd.conf").path
-            try config.write(toFile: path, atomically: true, encoding: .utf8)
-            arguments += ["--config", path]
+            try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+            arguments += ["--config", configPath]
         }
-        process.executableURL = URL(fileURLWithPath: Products.billingd)
-        process.arguments = arguments
+        let pidFile = directory.appendingPathComponent("billingd.pid").path
+        if let launcher {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ShellHeldProcess.arguments(launcher(socket) + [Products.billingd] + arguments,
+                                                           pidFile: pidFile)
+        } else {
+            process.executableURL = URL(fileURLWithPath: Products.billingd)
+            process.arguments = arguments
+        }
         var environment = ProcessInfo.processInfo.environment
         environment["STATE_DIRECTORY"] = directory.path
-        environment.removeValue(forKey: "NOTIFY_SOCKET")
-        environment.removeValue(forKey: "LISTEN_FDS")
+        for name in ["NOTIFY_SOCKET", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "WATCHDOG_USEC", "WATCHDOG_PID",
+                     "JOURNAL_STREAM"] {
+            environment.removeValue(forKey: name)
+        }
+        environment.merge(extra) { $1 }
         process.environment = environment
         FileManager.default.createFile(atPath: logPath, contents: nil)
         let logHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.standardOutput = logHandle
         process.standardError = logHandle
         try process.run()
+        pid = launcher == nil ? process.processIdentifier : try ShellHeldProcess.pid(from: pidFile, shell: process)
         let deadline = Date().addingTimeInterval(30)
         while (try? ControlClient(path: socket).send(ControlRequest(command: "status"))) == nil {
             guard process.isRunning, Date() < deadline else {
@@ -122,11 +140,21 @@ final class DaemonProcess: @unchecked Sendable {
         try runProgram(Products.billingctl, ["--socket", socket] + arguments, input: input)
     }
 
-    /// Sends SIGTERM and returns the exit status.
+    /// The daemon's resident memory in KiB (VmRSS in /proc/PID/status).
+    func residentKiB() throws -> Int {
+        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kib = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") else {
+            throw TestFailure("no VmRSS in /proc/\(pid)/status")
+        }
+        return kib
+    }
+
+    /// Sends SIGTERM and returns the exit status (a launcher's shell exits with billingd's status).
     @discardableResult
     func stop() -> Int32 {
         if process.isRunning {
-            kill(process.processIdentifier, SIGTERM)
+            kill(pid, SIGTERM)
             process.waitUntilExit()
         }
         return process.terminationStatus
@@ -139,6 +167,7 @@ final class DaemonProcess: @unchecked Sendable {
 
     deinit {
         if process.isRunning {
+            kill(pid, SIGKILL)
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }

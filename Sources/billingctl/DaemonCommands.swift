@@ -1,0 +1,30 @@
+import ArgumentParser
+import ControlProtocol
+
+struct Reload: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Re-read the daemon's configuration file (as SIGHUP and 'systemctl reload billingd' do).",
+        discussion: "An invalid file is refused with INVALID_CONFIG and the old configuration stays in force. "
+            + "Database and socket paths change only at restart.")
+    @OptionGroup var options: GlobalOptions
+
+    func run() throws {
+        try options.send("reload") { _ in "configuration reloaded" }
+    }
+}
+
+struct Metrics: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print counters and queue sizes in Prometheus text format.",
+        discussion: "With --json the text is the \"text\" member of the answer. A node_exporter textfile collector "
+            + "can pick it up: billingctl metrics > /var/lib/node_exporter/billingd.prom")
+    @OptionGroup var options: GlobalOptions
+
+    func run() throws {
+        // The exposition already ends with a newline; print adds none of its own.
+        try options.send("metrics") { result in
+            let text = result["text"]?.stringValue ?? ""
+            return text.hasSuffix("\n") ? String(text.dropLast()) : text
+        }
+    }
+}
