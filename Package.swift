@@ -51,9 +51,11 @@ let package = Package(
             "BillingEngine", "BillingStore", "BillingDomain", "CSQLite", argumentParser, logging,
         ]),
 
-        .testTarget(name: "BillingDomainTests", dependencies: ["BillingDomain"]),
-        .testTarget(name: "BillingEngineTests", dependencies: ["BillingEngine", "BillingStore", "ControlProtocol"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["ControlProtocol", "billingd", "billingctl"]),
+        // Helpers shared by the test targets (a seeded generator for property and fuzz tests).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "BillingDomainTests", dependencies: ["BillingDomain", "TestSupport"]),
+        .testTarget(name: "BillingEngineTests", dependencies: ["BillingEngine", "BillingStore", "ControlProtocol", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ControlProtocol", "TestSupport", "billingd", "billingctl"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import BillingDomain
 
@@ -230,7 +231,7 @@ import Testing
     /// instant ≤ now from nextRunIndex, in increasing order, and advances nextRunIndex past them.
     @Test(arguments: Array(UInt64(1)...UInt64(150)))
     func allWithoutLimitGeneratesExactlyTheDueRunsInOrder(seed: UInt64) throws {
-        var random = ScheduleSplitMix64(seed: seed)
+        var random = SplitMix64(seed: seed)
         let anchor = LocalDateTime(
             year: random.int(in: 2000...2035), month: random.int(in: 1...12), day: random.int(in: 1...31) % 28 + 1,
             hour: random.int(in: 0...23), minute: random.pick([0, 15, 30, 59]), second: 0)!

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import BillingDomain
 
@@ -33,7 +34,7 @@ import Testing
     @Test func agreesWithFoundationsGregorianCalendarSinceItsReform() {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = ScheduleFixtures.zone("UTC")
-        var random = ScheduleSplitMix64(seed: 7)
+        var random = SplitMix64(seed: 7)
         for _ in 0..<2000 {
             let days = random.int(in: -100_000...1_000_000)   // 1696 … 4707, after the 1582 reform
             let parts = calendar.dateComponents([.year, .month, .day],

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 @testable import BillingDomain
 
@@ -92,7 +93,7 @@ import Testing
     // MARK: Properties
 
     /// Random bodies of 1–21 characters (a mix of digit-only and alphanumeric), drawn from fixed seeds.
-    static func randomBody(_ random: inout MoneySplitMix64) -> String {
+    static func randomBody(_ random: inout SplitMix64) -> String {
         let length = random.int(in: 1...21)
         let alphabet = random.bool() ? digits : digits + letters
         return String((0..<length).map { _ in random.pick(alphabet) })
@@ -100,7 +101,7 @@ import Testing
 
     @Test(arguments: Array(UInt64(1)...UInt64(200)))
     func everyGeneratedReferenceIsValidAndAgreesWithTheOracle(seed: UInt64) {
-        var random = MoneySplitMix64(seed: seed)
+        var random = SplitMix64(seed: seed)
         let body = Self.randomBody(&random)
         let reference = PaymentReference.creditorReference(for: body)
         let check = 98 - Self.oracleMod97(body + "RF00")
@@ -118,7 +119,7 @@ import Testing
     /// length of the spelled-out number, which the scheme does not guarantee to catch, so it is not asserted.
     @Test(arguments: Array(UInt64(1)...UInt64(100)))
     func everySingleSubstitutionWithinACharacterClassMakesTheReferenceInvalid(seed: UInt64) {
-        var random = MoneySplitMix64(seed: seed)
+        var random = SplitMix64(seed: seed)
         let reference = Array(PaymentReference.creditorReference(for: Self.randomBody(&random)))
         for position in 2..<reference.count {
             let original = reference[position]
@@ -134,7 +135,7 @@ import Testing
 
     @Test(arguments: Array(UInt64(1)...UInt64(100)))
     func swappingTwoDifferentAdjacentDigitsMakesTheReferenceInvalid(seed: UInt64) {
-        var random = MoneySplitMix64(seed: seed)
+        var random = SplitMix64(seed: seed)
         let reference = Array(PaymentReference.creditorReference(for: Self.randomBody(&random)))
         for position in 2..<(reference.count - 1)
         where reference[position] != reference[position + 1]

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import BillingDomain
 
@@ -26,7 +27,7 @@ import Testing
 
     @Test(arguments: Array(UInt64(1)...UInt64(100)))
     func randomSchedulesDoNotDriftAndFirstRunIndexInvertsRun(seed: UInt64) throws {
-        var random = ScheduleSplitMix64(seed: seed)
+        var random = SplitMix64(seed: seed)
         let schedule = Self.randomSchedule(&random)
         let anchor = schedule.anchor
         let context = "seed \(seed): \(anchor) \(schedule.recurrence) \(schedule.timeZone.identifier)"
@@ -80,7 +81,7 @@ import Testing
     /// Any day 1–31 (in a month that has it), any month, 1995–2035, any recurrence. Half the schedules are short
     /// daily or weekly ones at 00:00–03:59, where DST changes happen: a monthly run lands on a transition day only
     /// by luck, and without this bias gaps and overlaps would hardly ever be exercised.
-    static func randomSchedule(_ random: inout ScheduleSplitMix64) -> Schedule {
+    static func randomSchedule(_ random: inout SplitMix64) -> Schedule {
         let day = random.int(in: 1...31)
         let year = random.int(in: 1995...2035)
         let months = (1...12).filter { LocalDate.daysIn(year: year, month: $0) >= day }

@@ -1,24 +1,13 @@
 import BillingDomain
 import ControlProtocol
 import Foundation
+import TestSupport
 import Testing
 
-/// SplitMix64: a tiny seeded generator, so a failing fuzz case can be replayed from its seed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Random documents built from pieces that exercise the parser's branches: escapes, non-ASCII, extreme numbers.
 struct JSONFuzzer {
-    var rng: SeededGenerator
+    var rng: SplitMix64
 
     static let stringPieces = ["a", "Hosting", "é", "😀", "€", "\"", "\\", "\n", "\t", "\u{0}", "\u{1f}", "/", " ", "\u{2028}", "\u{FEFF}"]
     static let numberPieces = ["0", "-0", "1", "861.85", "12345678901234567890.123456", "1e3", "-2.5E-7", "9223372036854775808", "0.000"]
@@ -74,7 +63,7 @@ struct JSONFuzzer {
 struct JSONFuzzTests {
     @Test("10,000 random and mutated documents: no crash, and every outcome is a value or a BillingError")
     func fuzz() {
-        var fuzzer = JSONFuzzer(rng: SeededGenerator(seed: 0x5EED_B111))
+        var fuzzer = JSONFuzzer(rng: SplitMix64(seed: 0x5EED_B111))
         var parsed = 0, refused = 0
         for round in 0..<10_000 {
             let value = fuzzer.value()

@@ -1,22 +1,12 @@
 import ControlProtocol
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// A seeded generator (SplitMix64), so that a failing run can be replayed exactly.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// One misbehaving connection: what it sends and which refusal codes it must get back, one per request line.
 struct Abuse {
@@ -32,7 +22,7 @@ struct Abuse {
         #"{"command": "status",}"#, #"{'command': 'status'}"#, "\u{FEFF}{}",
     ]
 
-    static func make(_ index: Int, using random: inout SeededGenerator) -> Abuse {
+    static func make(_ index: Int, using random: inout SplitMix64) -> Abuse {
         func garbage(_ count: Int) -> [UInt8] {
             // Any byte but the newline; at least one that is not blank, so the line is a request and is answered.
             var bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &random) }.map { $0 == 10 ? 0 : $0 }
@@ -143,7 +133,7 @@ struct SystemdControlSocketFuzzTests {
 
         func fastRound(until limit: Int) {
             onThreads(4) { worker in
-                var random = SeededGenerator(state: 0x6_B111_46D + UInt64(worker))
+                var random = SplitMix64(seed: 0x6_B111_46D + UInt64(worker))
                 while let index = fast.take(below: limit) {
                     let abuse = Abuse.make(index, using: &random)
                     fast.record(requests: abuse.expected.count, problems: abuse.run(socket: socket))
