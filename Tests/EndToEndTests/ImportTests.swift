@@ -2,6 +2,10 @@ import ControlProtocol
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The repository's example files, found from this source file's location.
 enum Examples {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -105,6 +109,14 @@ struct ImportTests {
         #expect(status["invoices"]?["Due"]?.intValue == 0)
         #expect(daemon.stop() == 0, "SIGTERM stops billingd cleanly")
         #expect(!FileManager.default.fileExists(atPath: daemon.socket), "the socket file is removed on stop")
+    }
+
+    @Test func sigintStopsTheDaemonCleanlyLikeSigterm() throws {
+        let daemon = try DaemonProcess()
+        #expect(try daemon.ctl("import", Examples.path("templates.json")).exitCode == 0)
+        #expect(daemon.stop(signal: SIGINT) == 0)
+        #expect(!FileManager.default.fileExists(atPath: daemon.socket))
+        #expect(try SQLiteShell.scalar(daemon.database, "PRAGMA integrity_check") == "ok")
     }
 
     @Test func checkConfigNamesTheBadLineAndExitsNonZero() throws {

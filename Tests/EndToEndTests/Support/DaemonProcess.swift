@@ -150,11 +150,11 @@ final class DaemonProcess: @unchecked Sendable {
         return kib
     }
 
-    /// Sends SIGTERM and returns the exit status (a launcher's shell exits with billingd's status).
+    /// Sends SIGTERM (or `signal`) and returns the exit status (a launcher's shell exits with billingd's status).
     @discardableResult
-    func stop() -> Int32 {
+    func stop(signal: Int32 = SIGTERM) -> Int32 {
         if process.isRunning {
-            kill(pid, SIGTERM)
+            kill(pid, signal)
             process.waitUntilExit()
         }
         return process.terminationStatus
