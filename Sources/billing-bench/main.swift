@@ -26,14 +26,6 @@ struct BillingBench: ParsableCommand {
             let measured = try Scenarios.generationAndSweep(size: size)
             measured.forEach(printRow)
             results += measured
-            if let generation = measured.first(where: { $0.scenario == "generation" }),
-               let rows = Int(generation.extra["rows"] ?? "") {
-                let baseline = try Scenarios.rawInsertBaseline(rows: rows)
-                printRow(baseline)
-                results.append(baseline)
-                let ratio = (Double(generation.extra["rowsPerSecond"] ?? "") ?? 0) / baseline.rate
-                print(String(format: "  generation rows/s vs raw batched INSERT: %.2f", ratio))
-            }
         }
         let catchUp = try Scenarios.catchUp(templates: catchUpTemplates)
         printRow(catchUp)

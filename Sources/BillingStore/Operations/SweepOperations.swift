@@ -13,15 +13,20 @@ extension Store {
     /// The sweep's central statement. It must stay one pass over the partial index `invoices_past_due`
     /// (see `sweepQueryPlan()` and the benchmark): without statistics SQLite prefers the equality on
     /// `invoices_status`, which would visit every Due invoice, so the index is named.
+    ///
+    /// `next_reminder_at` starts at the past-due instant (a lower bound of reminder 1, computed exactly by the
+    /// dunning pass in the invoice's zone), or NULL when no reminders are configured (?2 = 0), so a sweep without
+    /// dunning touches each overdue invoice once.
     static let sweepUpdate = """
-        UPDATE invoices INDEXED BY invoices_past_due SET status = 'PastDue', next_reminder_at = past_due_at
+        UPDATE invoices INDEXED BY invoices_past_due
+        SET status = 'PastDue', next_reminder_at = CASE WHEN ?2 THEN past_due_at END
         WHERE status = 'Due' AND past_due_at <= ?1
         """
 
     /// SQLite's plan for the sweep, for tests and the benchmark report.
     public func sweepQueryPlan() throws -> [String] {
         try read { db in
-            try db.prepare("EXPLAIN QUERY PLAN \(Store.sweepUpdate)").bind(.integer(0)).all { $0.text(3) }
+            try db.prepare("EXPLAIN QUERY PLAN \(Store.sweepUpdate)").bind(.integer(0), .integer(1)).all { $0.text(3) }
         }
     }
 
@@ -42,7 +47,7 @@ extension Store {
                         SELECT id, ?1, 'past_due', 'due date ' || due_date || ' passed unpaid'
                         FROM invoices INDEXED BY invoices_past_due WHERE status = 'Due' AND past_due_at <= ?1
                         """).bind(.integer(now)).run()
-                    try db.cached(Store.sweepUpdate).bind(.integer(now)).run()
+                    try db.cached(Store.sweepUpdate).bind(.integer(now), .bool(!dunning.days.isEmpty)).run()
                     result.markedPastDue = db.changes
                 }
                 result.reminders = try queueReminders(now: now, dunning: dunning, db: db)
