@@ -58,12 +58,13 @@ final class Daemon: @unchecked Sendable {
         let watchdog = SystemdNotifier.watchdogInterval().map { interval in
             Watchdog(interval: interval, logger: logger) { [engine] in try engine.store.ping() }
         }
-        watchdog?.start()
         logger.notice(
             "billingd \(BillingEngine.version) ready",
             metadata: ["database": "\(engine.store.path)",
                        "socket": "\(activated ? "fd \(listener) (socket activation)" : configuration.socketPath)"])
         SystemdNotifier.notify("READY=1\nSTATUS=\(statusLine())")
+        // Pings start once the service is ready: a ping before READY=1 would tell systemd nothing.
+        watchdog?.start()
 
         while true {
             var received: Int32 = 0
