@@ -3,6 +3,11 @@ import PackageDescription
 
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let nio: [Target.Dependency] = [
+    .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+    .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+]
+let mustache = Target.Dependency.product(name: "Mustache", package: "swift-mustache")
 
 let package = Package(
     name: "billingd",
@@ -13,6 +18,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Money, VAT, recurrence and invoice life cycle: values in, values out, no I/O and no clock reads.
@@ -30,7 +38,7 @@ let package = Package(
         .target(name: "ControlProtocol", dependencies: ["BillingDomain"]),
 
         // Renderers and transports for the outbox.
-        .target(name: "BillingDelivery", dependencies: ["BillingDomain"]),
+        .target(name: "BillingDelivery", dependencies: ["BillingDomain", mustache, logging] + nio),
 
         // Jobs, scheduler, import and the control commands, over the store's billing operations.
         .target(name: "BillingEngine", dependencies: [
@@ -43,7 +51,9 @@ let package = Package(
         .executableTarget(name: "billingctl", dependencies: ["ControlProtocol", argumentParser]),
 
         .testTarget(name: "BillingDomainTests", dependencies: ["BillingDomain"]),
-        .testTarget(name: "BillingEngineTests", dependencies: ["BillingEngine", "BillingStore", "ControlProtocol"]),
+        .testTarget(name: "BillingEngineTests", dependencies: [
+            "BillingEngine", "BillingStore", "BillingDelivery", "ControlProtocol",
+        ]),
         .testTarget(name: "EndToEndTests", dependencies: ["ControlProtocol", "billingd", "billingctl"]),
     ],
     swiftLanguageModes: [.v6]
