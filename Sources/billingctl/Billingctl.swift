@@ -48,7 +48,8 @@ struct Billingctl: ParsableCommand {
         commandName: "billingctl",
         abstract: "Control a running billingd over its control socket.",
         discussion: "Exit codes: 0 success, 1 refused by the daemon (code and message printed), 2 usage error, 3 daemon not reachable.",
-        subcommands: [Status.self, Import.self, Run.self, Preview.self, Templates.self, Customers.self, Invoices.self])
+        subcommands: [Status.self, Import.self, Run.self, Preview.self, Templates.self, Customers.self, Invoices.self,
+                      Drain.self, Outbox.self])
 
     /// ArgumentParser's own usage errors exit 64; billingctl's documented code for them is 2.
     static func main() {

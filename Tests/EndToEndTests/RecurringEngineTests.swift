@@ -114,7 +114,8 @@ struct RecurringEngineTests {
         #expect(shown["totals"]?["incVat"]?.stringValue == "11.90")
         #expect(shown["paymentReference"]?.stringValue?.hasPrefix("RF") == true)
         #expect(shown["history"]?.arrayValue?.map { $0["type"]?.stringValue } ==
-                ["created", "published", "notification_queued", "notification_skipped"])
+                ["created", "published", "notification_queued", "notification_skipped", "notification_sent"],
+                "the cycle drains the outbox right after generating: the e-mail went to the spool folder")
         #expect(try daemon.ctl("--json", "invoices", "show", "INV-0000").json()["error"]?["code"]?.stringValue
                 == "INVOICE_NOT_FOUND")
         #expect(try daemon.ctl("invoices", "list", "--status", "Late").exitCode == 1)

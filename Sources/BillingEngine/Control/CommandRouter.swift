@@ -19,7 +19,7 @@ public struct CommandRouter: Sendable {
         self.engine = engine
         access = ControlAccess(groupName: engine.configuration.controlGroup)
         var commands: [String: Command] = [:]
-        for (name, command) in CatalogCommands.all + InvoiceCommands.all { commands[name] = command }
+        for (name, command) in CatalogCommands.all + InvoiceCommands.all + OutboxCommands.all { commands[name] = command }
         commands["status"] = Command(mutating: false) { engine, _ in try StatusReport.json(engine) }
         self.commands = commands
     }

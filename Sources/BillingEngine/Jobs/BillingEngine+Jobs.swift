@@ -10,10 +10,20 @@ extension BillingEngine {
         return try RecurringRun(engine: self).run(onlyTemplate: reference)
     }
 
+    /// The outbox drain (see `OutboxDrain`): every message due now.
+    @discardableResult
+    public func drainOutbox() throws -> OutboxDrainReport {
+        jobLock.lock()
+        defer { jobLock.unlock() }
+        return try OutboxDrain(engine: self).run()
+    }
+
     /// One full cycle: what the scheduler runs at each wake and `billingd --once` runs once.
     @discardableResult
     public func runCycle() throws -> RecurringRunReport {
-        try runRecurring()
+        let report = try runRecurring()
+        try drainOutbox()
+        return report
     }
 
     /// The one-line status for systemd's STATUS= and the journal.
