@@ -77,14 +77,18 @@ struct TestFailure: Error, CustomStringConvertible {
 final class DaemonProcess: @unchecked Sendable {
     let directory: URL
     let process = Process()
-    var database: String { directory.appendingPathComponent("billing.sqlite").path }
+    let database: String
     var socket: String { directory.appendingPathComponent("control.sock").path }
     var logPath: String { directory.appendingPathComponent("billingd.log").path }
 
-    init(extraArguments: [String] = [], config: String? = nil) throws {
+    /// `database` reuses an existing database file (one prepared by `--once` runs); `environment` adds variables
+    /// (CREDENTIALS_DIRECTORY).
+    init(extraArguments: [String] = [], config: String? = nil, database: String? = nil,
+         environment extra: [String: String] = [:]) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("billingd-e2e-\(UUID().uuidString)")
+        self.database = database ?? directory.appendingPathComponent("billing.sqlite").path
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        var arguments = ["--database", database, "--socket", socket] + extraArguments
+        var arguments = ["--database", self.database, "--socket", socket] + extraArguments
         if let config {
             let path = directory.appendingPathComponent("billingd.conf").path
             try config.write(toFile: path, atomically: true, encoding: .utf8)
@@ -96,6 +100,7 @@ final class DaemonProcess: @unchecked Sendable {
         environment["STATE_DIRECTORY"] = directory.path
         environment.removeValue(forKey: "NOTIFY_SOCKET")
         environment.removeValue(forKey: "LISTEN_FDS")
+        environment.merge(extra) { $1 }
         process.environment = environment
         FileManager.default.createFile(atPath: logPath, contents: nil)
         let logHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
@@ -118,6 +123,14 @@ final class DaemonProcess: @unchecked Sendable {
     /// Runs billingctl against this daemon.
     func ctl(_ arguments: String..., input: Data? = nil) throws -> CommandResult {
         try runProgram(Products.billingctl, ["--socket", socket] + arguments, input: input)
+    }
+
+    /// SIGKILL: no chance to finish anything, as after a power cut.
+    func kill9() {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
     }
 
     /// Sends SIGTERM and returns the exit status.
