@@ -131,13 +131,15 @@ final class SMTPConnection: @unchecked Sendable {
     /// Sends the message text after a 354: dot-stuffed, ended by CRLF.CRLF.
     func data(_ message: [UInt8]) throws -> SMTPReply {
         var buffer = channel.allocator.buffer(capacity: message.count + message.count / 50 + 5)
-        var lineStart = true
-        for byte in message {
-            if lineStart && byte == UInt8(ascii: ".") { buffer.writeInteger(UInt8(ascii: ".")) }
-            buffer.writeInteger(byte)
-            lineStart = byte == 10
+        var lineStart = 0
+        // Copies line by line; a line that starts with "." gets a second one (RFC 5321 §4.5.2).
+        while lineStart < message.count {
+            let lineEnd = message[lineStart...].firstIndex(of: 10).map { $0 + 1 } ?? message.count
+            if message[lineStart] == UInt8(ascii: ".") { buffer.writeInteger(UInt8(ascii: ".")) }
+            buffer.writeBytes(message[lineStart..<lineEnd])
+            lineStart = lineEnd
         }
-        if !lineStart { buffer.writeString("\r\n") }
+        if message.last != 10 { buffer.writeString("\r\n") }
         buffer.writeString(".\r\n")
         return try exchange(buffer)
     }
