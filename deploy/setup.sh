@@ -2,8 +2,9 @@
 # Installs what building and testing billingd needs, when it is missing (Debian 12).
 set -euo pipefail
 
-# qpdf and poppler-utils (pdftotext) check the invoice PDF in the outbox tests; python3-pip installs aiosmtpd.
-packages=(libsqlite3-dev libsystemd-dev sqlite3 tzdata pkg-config qpdf poppler-utils python3-pip)
+# qpdf and poppler-utils (pdftotext) check the invoice PDF in the outbox tests; python3-pip installs aiosmtpd;
+# openssl makes the test certificate for STARTTLS.
+packages=(libsqlite3-dev libsystemd-dev sqlite3 tzdata pkg-config qpdf poppler-utils python3-pip openssl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

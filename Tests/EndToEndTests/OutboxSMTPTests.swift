@@ -151,4 +151,35 @@ struct OutboxSMTPTests {
         #expect(orphan == [["failed", "INVOICE_NOT_FOUND"]])
         #expect(sink.count() == 1, "only the invoice e-mail reached the server")
     }
+
+    @Test func startTLSWithAPrivateCAThenAuthThenDelivery() throws {
+        let keys = FileManager.default.temporaryDirectory.appendingPathComponent("tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: keys, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: keys) }
+        let cert = keys.appendingPathComponent("cert.pem").path, key = keys.appendingPathComponent("key.pem").path
+        let made = try runProgram("/usr/bin/openssl", [
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "2",
+            "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"])
+        try #require(made.exitCode == 0, "\(made.stderr)")
+        let sink = try LoopbackServer.smtpSink(plan: #"{"auth": ["billing", "s3cret"], "tls": ["\#(cert)", "\#(key)"]}"#)
+        let fixture = try OutboxFixture(Self.smtp(sink.port, extra: """
+            smtp_starttls = true
+            smtp_ca_file = "\(cert)"
+            smtp_username = "billing"
+            """).replacingOccurrences(of: "smtp_host = \"127.0.0.1\"", with: "smtp_host = \"localhost\""))
+        try fixture.writeCredential("smtp-password", "s3cret")
+        try fixture.once(OutboxFixture.firstRun)
+        let mail = try #require(try sink.records().first)
+        #expect(mail["tls"]?.boolValue == true && mail["auth"]?.boolValue == true)
+        #expect(try fixture.outbox("email")[0] == "sent")
+    }
+
+    @Test func aRelayWithoutStartTLSIsRefusedWhenTLSIsRequired() throws {
+        let sink = try LoopbackServer.smtpSink()
+        let fixture = try OutboxFixture(Self.smtp(sink.port, extra: "smtp_starttls = true"))
+        try fixture.once(OutboxFixture.firstRun)
+        #expect(try fixture.outbox("email")[0...2] == ["pending", "1", "STARTTLS_UNAVAILABLE"],
+                "nothing is sent in clear; the relay is at fault, so the message waits")
+        #expect(sink.count() == 0)
+    }
 }

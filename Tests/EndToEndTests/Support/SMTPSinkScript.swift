@@ -5,11 +5,12 @@ let smtpSinkScript = #"""
 # PLAN: {"data_replies": ["451 4.3.0 later", ...]   replies to the first messages' end of DATA, then 250
 #        "drop_data": N      the first N DATA commands get a 354, then the connection is closed mid-message
 #        "auth": ["user", "password"]   require AUTH with these credentials
+#        "tls": ["cert.pem", "key.pem"]  offer STARTTLS and require it before MAIL and AUTH
 #        "light": true       record only the log line (no .eml, no attachments): the crash test's 2,000 messages
 #        "delay_ms": N       sleep between recording a message and answering 250: the window in which a sender
 #                            that dies has delivered a message without learning it}
 # Writes FOLDER/port once listening and one JSON line per accepted message to FOLDER/log.jsonl.
-import asyncio, email, email.parser, email.policy, json, os, sys
+import asyncio, email, email.parser, email.policy, json, os, ssl, sys
 from aiosmtpd.smtp import SMTP, AuthResult
 
 folder, port, plan = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3])
@@ -28,7 +29,8 @@ class Handler:
             envelope.original_content, headersonly=bool(plan.get("light")))
         record = {"n": n, "mailFrom": envelope.mail_from, "rcptTos": envelope.rcpt_tos,
                   "messageId": msg["Message-ID"], "from": msg["From"], "to": msg["To"],
-                  "subject": msg["Subject"], "date": msg["Date"], "auth": session.authenticated}
+                  "subject": msg["Subject"], "date": msg["Date"], "auth": session.authenticated,
+                  "tls": session.ssl is not None}
         if not plan.get("light"):
             with open(os.path.join(folder, "%05d.eml" % n), "wb") as f:
                 f.write(envelope.original_content)
@@ -68,7 +70,11 @@ def authenticator(server, session, envelope, mechanism, auth_data):
 def factory():
     kwargs = {"hostname": "sink.test"}
     if plan.get("auth"):
-        kwargs.update(authenticator=authenticator, auth_required=True, auth_require_tls=False)
+        kwargs.update(authenticator=authenticator, auth_required=True, auth_require_tls=bool(plan.get("tls")))
+    if plan.get("tls"):
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(*plan["tls"])
+        kwargs.update(tls_context=context, require_starttls=True)
     return DroppingSMTP(Handler(), **kwargs)
 
 async def main():
