@@ -5,6 +5,11 @@ let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: 
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
 let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
 let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
+let nio: [Target.Dependency] = [
+    .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+    .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+]
+let mustache = Target.Dependency.product(name: "Mustache", package: "swift-mustache")
 
 let package = Package(
     name: "billingd",
@@ -17,6 +22,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Money, VAT, recurrence and invoice life cycle: values in, values out, no I/O and no clock reads.
@@ -34,7 +42,7 @@ let package = Package(
         .target(name: "ControlProtocol", dependencies: ["BillingDomain"]),
 
         // Renderers and transports for the outbox.
-        .target(name: "BillingDelivery", dependencies: ["BillingDomain"]),
+        .target(name: "BillingDelivery", dependencies: ["BillingDomain", mustache, logging] + nio),
 
         // Jobs, scheduler, import and the control commands, over the store's billing operations.
         .target(name: "BillingEngine", dependencies: [
@@ -54,7 +62,9 @@ let package = Package(
         // Helpers shared by the test targets (a seeded generator for property and fuzz tests).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "BillingDomainTests", dependencies: ["BillingDomain", "TestSupport"]),
-        .testTarget(name: "BillingEngineTests", dependencies: ["BillingEngine", "BillingStore", "ControlProtocol", "TestSupport"]),
+        .testTarget(name: "BillingEngineTests", dependencies: [
+            "BillingEngine", "BillingStore", "BillingDelivery", "ControlProtocol", "TestSupport",
+        ]),
         .testTarget(name: "EndToEndTests", dependencies: ["ControlProtocol", "TestSupport", "billingd", "billingctl"]),
     ],
     swiftLanguageModes: [.v6]

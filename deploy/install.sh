@@ -16,6 +16,8 @@ install -D -m 0644 deploy/billingd.catalog /usr/lib/systemd/catalog/billingd.cat
 journalctl --update-catalog
 install -d -m 0750 /etc/billingd /etc/billingd/credentials
 [ -f /etc/billingd/billingd.conf ] || install -m 0640 config/billingd.conf.example /etc/billingd/billingd.conf
+# Message templates: installed once, then the operator's to edit.
+[ -d /etc/billingd/templates ] || cp -r config/templates /etc/billingd/templates
 touch /etc/billingd/credentials/smtp-password /etc/billingd/credentials/sms-token
 chmod 0600 /etc/billingd/credentials/*
 systemd-sysusers

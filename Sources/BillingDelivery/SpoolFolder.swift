@@ -11,6 +11,12 @@ public struct SpoolFolder: Sendable {
 
     public init(path: String) { self.path = path }
 
+    /// A file name for an idempotency key: anything but letters, digits, '-', '_' and '.' becomes '-'.
+    public static func fileName(_ key: String, extension ext: String) -> String {
+        let safe = String(key.map { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) ? $0 : "-" })
+        return (safe.hasPrefix(".") ? "_" + safe.dropFirst() : Substring(safe)) + "." + ext
+    }
+
     /// Writes `contents` as `name` (a file name without folders) and returns the full path.
     @discardableResult
     public func write(name: String, contents: Data) throws -> String {

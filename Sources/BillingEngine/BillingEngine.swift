@@ -18,6 +18,8 @@ public final class BillingEngine: @unchecked Sendable {
     private let configLock = NSLock()
     /// Serialises the jobs (recurring run, sweep, drain) whoever triggers them.
     let jobLock = NSLock()
+    /// Lets shutdown stop a running outbox drain between messages.
+    public let drainControl = DrainControl()
     private var _configuration: Configuration
     /// Guards the hooks the daemon registers: `_onChange` is called after a command changed what is due, so the
     /// scheduler can re-plan its sleep; `_reloader` re-reads the configuration.

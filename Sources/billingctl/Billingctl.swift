@@ -49,7 +49,8 @@ struct Billingctl: ParsableCommand {
         abstract: "Control a running billingd over its control socket.",
         discussion: "Exit codes: 0 success, 1 refused by the daemon (code and message printed), 2 usage error, 3 daemon not reachable.",
         subcommands: [Status.self, Import.self, Run.self, Preview.self, Templates.self, Customers.self, Invoices.self,
-                      Sweep.self, Pay.self, Cancel.self, Resend.self, Reload.self, Metrics.self])
+                      Sweep.self, Pay.self, Cancel.self, Resend.self, Reload.self, Metrics.self,
+                      Drain.self, Outbox.self])
 
     /// ArgumentParser's own usage errors exit 64; billingctl's documented code for them is 2.
     static func main() {

@@ -23,6 +23,15 @@ struct LifecycleTests {
         return daemon
     }
 
+    /// E-mail over SMTP to a port nobody listens on: every attempt fails transiently, so queued messages stay
+    /// `pending` (with their next attempt) for the test to look at, withdraw or retry.
+    private static let undeliverable = """
+        [email]
+        transport = "smtp"
+        smtp_host = "127.0.0.1"
+        smtp_port = 9
+        """
+
     private func once(_ daemon: DaemonProcess, _ now: String) throws {
         let result = try billingdOnce(database: daemon.database, now: now)
         #expect(result.exitCode == 0, "\(result.stderr)")
@@ -72,7 +81,7 @@ struct LifecycleTests {
     }
 
     @Test func paymentsCloseTheInvoiceOnceAndRefuseWhatTheSourceDocumentsRefuse() throws {
-        let daemon = try DaemonProcess(extraArguments: ["--now", "2027-01-20T00:00:00Z"])
+        let daemon = try DaemonProcess(extraArguments: ["--now", "2027-01-20T00:00:00Z"], config: Self.undeliverable)
         #expect(try daemon.ctl("import", "-", input: Data(lifecycleDocument(zone: "Europe/Stockholm").utf8)).exitCode == 0)
         // The import wakes the scheduler; `run` waits for the job lock, so afterwards the cycle has happened.
         #expect(try daemon.ctl("run").exitCode == 0)
@@ -116,8 +125,10 @@ struct LifecycleTests {
         let types = shown["history"]?.arrayValue?.compactMap { $0["type"]?.stringValue } ?? []
         #expect(types.filter { $0 == "payment_applied" }.count == 2)
         #expect(types.contains("paid"))
-        let kinds = try SQLiteShell.rows(daemon.database, "SELECT kind, status FROM outbox ORDER BY id")
-        #expect(kinds.contains(["receipt", "pending"]), "a receipt is queued when the payment closes the invoice")
+        #expect(try eventually(within: 10) {
+            try SQLiteShell.rows(daemon.database, "SELECT status, attempts FROM outbox WHERE kind = 'receipt'")
+                == [["pending", "1"]]
+        }, "a receipt is queued when the payment closes the invoice (and tried once by the woken drain)")
         #expect(try SQLiteShell.scalar(daemon.database, "SELECT count(*) FROM payments") == "2")
 
         let unknown = try daemon.ctl("--json", "resend", "INV-NOPE", "--via", "email")
@@ -132,9 +143,13 @@ struct LifecycleTests {
     }
 
     @Test func cancelWithdrawsPendingMessagesAndStopsReminders() throws {
-        let daemon = try DaemonProcess(extraArguments: ["--now", "2027-01-06T00:00:00Z"])
+        let daemon = try DaemonProcess(extraArguments: ["--now", "2027-01-06T00:00:00Z"], config: Self.undeliverable)
         #expect(try daemon.ctl("import", "-", input: Data(lifecycleDocument(zone: "Europe/Stockholm").utf8)).exitCode == 0)
         let number = try #require(try daemon.ctl("--json", "invoices", "list").json()["invoices"]?[0]?["number"]?.stringValue)
+        // The cycle tried the e-mail once (connection refused) and left it pending for a later attempt.
+        #expect(try eventually(within: 10) {
+            try SQLiteShell.rows(daemon.database, "SELECT status, attempts FROM outbox") == [["pending", "1"]]
+        })
         let canceled = try daemon.ctl("--json", "cancel", number).json()
         #expect(canceled["status"]?.stringValue == "Canceled")
         #expect(canceled["withdrawnMessages"]?.intValue == 1)

@@ -116,11 +116,18 @@ struct RecurringEngineTests {
         // Jan 4 + 10 days is due Jan 14; by Jan 15 the sweep has marked it past due.
         #expect(list.map { $0["status"]?.stringValue } == ["PastDue", "Due"])
         #expect(try daemon.ctl("--json", "invoices", "list", "--status", "Due").json()["invoices"]?.arrayValue?.count == 1)
+        // The cycle drains the outbox after the sweep; wait until the e-mails have gone to the spool folder.
+        #expect(try eventually(within: 10) {
+            try SQLiteShell.scalar(daemon.database, "SELECT count(*) FROM outbox WHERE status <> 'sent'") == "0"
+        })
         let shown = try daemon.ctl("--json", "invoices", "show", list[0]["number"]?.stringValue ?? "").json()
         #expect(shown["totals"]?["incVat"]?.stringValue == "11.90")
         #expect(shown["paymentReference"]?.stringValue?.hasPrefix("RF") == true)
-        #expect(shown["history"]?.arrayValue?.prefix(4).map { $0["type"]?.stringValue } ==
-                ["created", "published", "notification_queued", "notification_skipped"])
+        // Generation (issued e-mail queued, no SMS consent), the sweep (past due, reminder 1 queued), the drain.
+        #expect(shown["history"]?.arrayValue?.map { $0["type"]?.stringValue } ==
+                ["created", "published", "notification_queued", "notification_skipped",
+                 "past_due", "notification_queued", "notification_skipped", "reminder_queued",
+                 "notification_sent", "notification_sent"])
         #expect(try daemon.ctl("--json", "invoices", "show", "INV-0000").json()["error"]?["code"]?.stringValue
                 == "INVOICE_NOT_FOUND")
         #expect(try daemon.ctl("invoices", "list", "--status", "Late").exitCode == 1)

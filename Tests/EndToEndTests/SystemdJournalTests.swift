@@ -6,6 +6,7 @@ import Testing
 private enum MessageID {
     static let invoiceGenerated = "5d1f2a8e3c9b4f6a8e7d0c1b2a3f4e5d"
     static let importRefused = "0b2d4f6a8c0e4a2c9e4f6a8b0d2c4e6f"
+    static let notificationSent = "7e9a1c3e5b7d4f9182a4c6e8f0b2d4f6"
 }
 
 @Suite("Native journal entries", .serialized)
@@ -35,7 +36,8 @@ struct SystemdJournalTests {
             defaultCurrencyDocument("t-bad").replacingOccurrences(of: "\"Monthly\"", with: "\"Monthly\\nDaily\"").utf8))
         #expect(refused.exitCode == 1)
 
-        let invoice = try journal.entries(["_PID=\(daemon.pid)", "INVOICE_NUMBER=INV-2027-000001"])
+        let invoice = try journal.entries(["_PID=\(daemon.pid)", "INVOICE_NUMBER=INV-2027-000001",
+                                           "MESSAGE_ID=\(MessageID.invoiceGenerated)"])
         #expect(invoice.count == 1, "\(invoice)")
         let generated = try JSONParser.parse(Array(invoice[0].utf8))
         #expect(text(generated["MESSAGE"]) == "invoice generated")
@@ -48,6 +50,13 @@ struct SystemdJournalTests {
         #expect(text(generated["CODE_LINE"]).flatMap { Int($0) } != nil)
         #expect(text(generated["CODE_FUNC"])?.isEmpty == false)
         #expect(text(generated["_TRANSPORT"]) == "journal", "a native entry, not a line on the stream")
+
+        // The cycle's drain sent the invoice e-mail to the spool folder; that entry names the outbox row.
+        let sent = try journal.entries(["_PID=\(daemon.pid)", "MESSAGE_ID=\(MessageID.notificationSent)"])
+        #expect(sent.count == 1, "\(sent)")
+        let sentEntry = try JSONParser.parse(Array(sent[0].utf8))
+        #expect(text(sentEntry["INVOICE_NUMBER"]) == "INV-2027-000001")
+        #expect(text(sentEntry["OUTBOX_ID"]) == "1")
 
         let refusal = try journal.entries(["_PID=\(daemon.pid)", "MESSAGE_ID=\(MessageID.importRefused)"])
         #expect(refusal.count == 1, "\(refusal)")

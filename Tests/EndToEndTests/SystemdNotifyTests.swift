@@ -135,11 +135,14 @@ struct SystemdNotifyTests {
         try notify.wait(for: "READY=1")
         try notify.wait(for: "WATCHDOG=1")
 
-        // sqlite3 takes the write lock, says so through a marker file, holds it for 5 s and commits.
+        // sqlite3 takes the write lock (waiting out the watchdog probe's own brief write lock, hence `.timeout`),
+        // says so through a marker file, holds it for 8 s (twice the busy timeout, so a loaded machine starting
+        // billingctl late still meets the lock) and commits.
         let marker = daemon.directory.appendingPathComponent("locked").path
         let locker = Process()
         locker.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        locker.arguments = [daemon.database, "BEGIN IMMEDIATE;", ".shell touch \(marker)", ".shell sleep 5", "COMMIT;"]
+        locker.arguments = [daemon.database, ".timeout 5000", "BEGIN IMMEDIATE;", ".shell touch \(marker)",
+                            ".shell sleep 8", "COMMIT;"]
         locker.standardOutput = FileHandle.nullDevice
         try locker.run()
         let deadline = Date().addingTimeInterval(20)

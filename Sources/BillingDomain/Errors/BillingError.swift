@@ -78,3 +78,7 @@ extension BillingError.Code {
     public static let templatePaused: Self = "TEMPLATE_PAUSED"
     public static let invalidStoredRow: Self = "INVALID_STORED_ROW"
 }
+
+extension BillingError.Code {
+    public static let outboxNotFound: Self = "OUTBOX_NOT_FOUND"
+}

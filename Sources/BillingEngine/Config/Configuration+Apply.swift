@@ -83,6 +83,9 @@ extension Configuration {
             case "email.smtp_username": smtpUsername = try string()
             case "email.smtp_password_credential": smtpPasswordCredential = try string()
             case "email.sendmail_path": sendmailPath = try path()
+            case "email.smtp_ca_file": smtpCAFile = try path()
+            case "email.smtp_timeout_seconds": smtpTimeoutSeconds = try integer(1...600)
+            case "email.rate_per_second": emailRatePerSecond = try integer(1...10_000)
             case "sms.transport": smsTransport = try choice(SMSTransport.self)
             case "sms.spool_directory": smsSpoolDirectory = try path()
             case "sms.gateway_url":
@@ -91,12 +94,25 @@ extension Configuration {
                 smsGatewayURL = url
             case "sms.token_credential": smsTokenCredential = try string()
             case "sms.rate_per_second": smsRatePerSecond = try integer(1...10_000)
+            case "sms.timeout_seconds": smsTimeoutSeconds = try integer(1...600)
             case "post.spool_directory": postSpoolDirectory = try path()
             case "outbox.max_attempts": outboxMaxAttempts = try integer(1...100)
             case "outbox.backoff_base_seconds": outboxBackoffBaseSeconds = try integer(1...86_400)
             case "outbox.backoff_max_seconds": outboxBackoffMaxSeconds = try integer(1...(30 * 86_400))
             case "outbox.concurrency": outboxConcurrency = try integer(1...64)
             case "outbox.templates_directory": templatesDirectory = try path()
+            case "outbox.lease_seconds": outboxLeaseSeconds = try integer(10...86_400)
+            case "seller.name": sellerName = try string()
+            case "seller.address":
+                guard case .array(let items) = entry.value else { throw fail("expected an array of lines") }
+                sellerAddress = try items.map { item in
+                    guard case .string(let line) = item else { throw fail("address lines must be \"strings\"") }
+                    return line
+                }
+            case "seller.vat_number": sellerVatNumber = try string()
+            case "seller.email": sellerEmail = try string()
+            case "seller.phone": sellerPhone = try string()
+            case "seller.bank_account": sellerBankAccount = try string()
             default:
                 throw BillingError(.invalidConfig, "\(source):\(entry.line): unknown setting \(entry.key)")
             }

@@ -39,12 +39,17 @@ public struct Configuration: Sendable {
     /// Name of the credential (in $CREDENTIALS_DIRECTORY) or path of the file holding the SMTP password.
     public var smtpPasswordCredential: String = "smtp-password"
     public var sendmailPath: String = "/usr/sbin/sendmail"
+    /// A PEM file of CA certificates for the relay's STARTTLS certificate (a private CA); nil: the system's.
+    public var smtpCAFile: String?
+    public var smtpTimeoutSeconds: Int = 30
+    public var emailRatePerSecond: Int = 20
 
     public var smsTransport: SMSTransport = .spool
     public var smsSpoolDirectory: String
     public var smsGatewayURL: String?
     public var smsTokenCredential: String = "sms-token"
     public var smsRatePerSecond: Int = 10
+    public var smsTimeoutSeconds: Int = 15
     public var postSpoolDirectory: String
 
     public var outboxMaxAttempts: Int = 8
@@ -52,6 +57,16 @@ public struct Configuration: Sendable {
     public var outboxBackoffMaxSeconds: Int = 6 * 3600
     public var outboxConcurrency: Int = 4
     public var templatesDirectory: String?
+    /// How long a claimed message is reserved for its sender; after that a crashed sender's rows are claimed again.
+    public var outboxLeaseSeconds: Int = 300
+
+    /// The issuer printed on invoices and named in messages.
+    public var sellerName: String = "billingd"
+    public var sellerAddress: [String] = []
+    public var sellerVatNumber: String?
+    public var sellerEmail: String?
+    public var sellerPhone: String?
+    public var sellerBankAccount: String?
 
     /// The embedded default, placed under `$STATE_DIRECTORY` (systemd) or the user's local state folder.
     public static func embeddedDefault(environment: [String: String] = ProcessInfo.processInfo.environment) -> Configuration {

@@ -17,7 +17,8 @@ public struct CommandRouter: Sendable {
     public init(engine: BillingEngine) {
         self.engine = engine
         var commands: [String: Command] = [:]
-        for (name, command) in CatalogCommands.all + InvoiceCommands.all + LifecycleCommands.all + DaemonCommands.all {
+        for (name, command) in CatalogCommands.all + InvoiceCommands.all + LifecycleCommands.all + DaemonCommands.all
+            + OutboxCommands.all {
             commands[name] = command
         }
         self.commands = commands

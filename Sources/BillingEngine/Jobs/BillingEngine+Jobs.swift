@@ -10,11 +10,20 @@ extension BillingEngine {
         return try RecurringRun(engine: self).run(onlyTemplate: reference)
     }
 
+    /// The outbox drain (see `OutboxDrain`): every message due now.
+    @discardableResult
+    public func drainOutbox() throws -> OutboxDrainReport {
+        jobLock.lock()
+        defer { jobLock.unlock() }
+        return try OutboxDrain(engine: self).run()
+    }
+
     /// One full cycle: what the scheduler runs at each wake and `billingd --once` runs once.
     @discardableResult
     public func runCycle() throws -> RecurringRunReport {
         let report = try runRecurring()
         try sweep()
+        try drainOutbox()
         return report
     }
 

@@ -3,7 +3,7 @@ import Foundation
 import Logging
 
 /// Sleeps until the earliest thing that is due, then runs the jobs. No polling: it wakes at the next template
-/// run, when a control request or a configuration reload changes what is due (`wake()`), or to stop.
+/// run or outbox attempt, when a control request or a configuration reload changes what is due (`wake()`), or to stop.
 public final class Scheduler: @unchecked Sendable {
     private let engine: BillingEngine
     private let condition = NSCondition()
@@ -37,6 +37,7 @@ public final class Scheduler: @unchecked Sendable {
 
     /// Stops after the job in flight (its transaction finishes; nothing is left half-done).
     public func stop() {
+        engine.drainControl.requestStop()
         condition.lock()
         stopping = true
         condition.broadcast()
@@ -91,9 +92,11 @@ public final class Scheduler: @unchecked Sendable {
         }
     }
 
+    /// The earliest instant anything becomes due (`Store.nextWakeAt`: template runs, past-due boundaries,
+    /// reminders, outbox attempts and leases). Work queued by a control command wakes the scheduler through `wake()`.
     private func planNextWake(failedAt: Date?) -> Date? {
         if let failedAt { return failedAt.addingTimeInterval(Self.retryAfterFailure) }
-        guard let next = try? engine.store.nextWakeAt() else { return nil }
+        guard let next = (try? engine.store.nextWakeAt()) ?? nil else { return nil }
         return Date(timeIntervalSince1970: TimeInterval(next))
     }
 }

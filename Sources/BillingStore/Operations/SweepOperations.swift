@@ -105,14 +105,17 @@ extension Store {
         return queued
     }
 
-    /// The earliest instant at which something becomes due: a template run, a past-due boundary or a reminder.
+    /// The earliest instant at which something becomes due: a template run, a past-due boundary, a reminder, an
+    /// outbox message's next attempt or a dead sender's lease running out.
     public func nextWakeAt() throws -> Int64? {
         try read { db in
             try db.cached("""
                 SELECT min(t) FROM (
                     SELECT min(next_run_at) AS t FROM templates WHERE status = 'active'
                     UNION ALL SELECT min(past_due_at) FROM invoices WHERE status = 'Due'
-                    UNION ALL SELECT min(next_reminder_at) FROM invoices WHERE status = 'PastDue')
+                    UNION ALL SELECT min(next_reminder_at) FROM invoices WHERE status = 'PastDue'
+                    UNION ALL SELECT min(CASE status WHEN 'pending' THEN next_attempt_at ELSE lease_until END)
+                        FROM outbox WHERE status IN ('pending', 'sending'))
                 """).scalarInt()
         }
     }

@@ -150,6 +150,14 @@ final class DaemonProcess: @unchecked Sendable {
         return kib
     }
 
+    /// SIGKILL: no chance to finish anything, as after a power cut.
+    func kill9() {
+        if process.isRunning {
+            kill(pid, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
     /// Sends SIGTERM (or `signal`) and returns the exit status (a launcher's shell exits with billingd's status).
     @discardableResult
     func stop(signal: Int32 = SIGTERM) -> Int32 {

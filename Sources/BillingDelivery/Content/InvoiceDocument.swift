@@ -1,0 +1,119 @@
+/// An invoice as messages and the PDF show it: every amount already formatted in its currency, every date as
+/// text. The engine builds it from the store; delivery only lays it out, so no renderer can round differently.
+public struct InvoiceDocument: Sendable, Equatable {
+    /// Who issues the invoice (the `[seller]` section of the configuration).
+    public struct Seller: Sendable, Equatable {
+        public var name: String
+        public var addressLines: [String]
+        public var vatNumber: String?
+        public var email: String?
+        public var phone: String?
+        public var bankAccount: String?
+
+        public init(name: String, addressLines: [String] = [], vatNumber: String? = nil, email: String? = nil,
+                    phone: String? = nil, bankAccount: String? = nil) {
+            self.name = name
+            self.addressLines = addressLines
+            self.vatNumber = vatNumber
+            self.email = email
+            self.phone = phone
+            self.bankAccount = bankAccount
+        }
+    }
+
+    public struct Line: Sendable, Equatable {
+        public var description: String
+        public var quantity: String
+        public var unitPrice: String
+        public var vatRate: String
+        public var net: String
+
+        public init(description: String, quantity: String, unitPrice: String, vatRate: String, net: String) {
+            self.description = description
+            self.quantity = quantity
+            self.unitPrice = unitPrice
+            self.vatRate = vatRate
+            self.net = net
+        }
+    }
+
+    public struct VatRow: Sendable, Equatable {
+        public var rate: String
+        public var net: String
+        public var vat: String
+
+        public init(rate: String, net: String, vat: String) {
+            self.rate = rate
+            self.net = net
+            self.vat = vat
+        }
+    }
+
+    public var seller: Seller
+    public var customerName: String
+    public var customerAddressLines: [String]
+    public var number: String
+    public var issueDate: String
+    public var dueDate: String
+    public var periodStart: String?
+    public var periodEnd: String?
+    public var currency: String
+    public var lines: [Line]
+    public var vat: [VatRow]
+    public var totalExcVat: String
+    public var totalVat: String
+    public var totalIncVat: String
+    public var paid: String
+    public var balance: String
+    public var paymentReference: String
+    public var customerReference: String?
+
+    public init(seller: Seller, customerName: String, customerAddressLines: [String], number: String,
+                issueDate: String, dueDate: String, periodStart: String?, periodEnd: String?, currency: String,
+                lines: [Line], vat: [VatRow], totalExcVat: String, totalVat: String, totalIncVat: String,
+                paid: String, balance: String, paymentReference: String, customerReference: String?) {
+        self.seller = seller
+        self.customerName = customerName
+        self.customerAddressLines = customerAddressLines
+        self.number = number
+        self.issueDate = issueDate
+        self.dueDate = dueDate
+        self.periodStart = periodStart
+        self.periodEnd = periodEnd
+        self.currency = currency
+        self.lines = lines
+        self.vat = vat
+        self.totalExcVat = totalExcVat
+        self.totalVat = totalVat
+        self.totalIncVat = totalIncVat
+        self.paid = paid
+        self.balance = balance
+        self.paymentReference = paymentReference
+        self.customerReference = customerReference
+    }
+
+    /// The values templates see, under `invoice`, `customer` and `seller`. Absent values are left out rather than
+    /// empty, so a template's `{{#seller.bankAccount}}…{{/seller.bankAccount}}` section shows only when there is one.
+    var templateContext: [String: Any] {
+        func present(_ pairs: [String: String?]) -> [String: Any] {
+            pairs.compactMapValues { $0.flatMap { $0.isEmpty ? nil : $0 } }
+        }
+        var invoice = present([
+            "number": number, "issueDate": issueDate, "dueDate": dueDate, "periodStart": periodStart,
+            "periodEnd": periodEnd, "currency": currency, "totalExcVat": totalExcVat, "totalVat": totalVat,
+            "totalIncVat": totalIncVat, "paid": paid, "balance": balance, "paymentReference": paymentReference,
+            "customerReference": customerReference,
+        ])
+        invoice["lines"] = lines.map {
+            ["description": $0.description, "quantity": $0.quantity, "unitPrice": $0.unitPrice, "vatRate": $0.vatRate,
+             "net": $0.net]
+        }
+        invoice["vat"] = vat.map { ["rate": $0.rate, "net": $0.net, "vat": $0.vat] }
+        return [
+            "invoice": invoice,
+            "customer": ["name": customerName],
+            "seller": present(["name": seller.name, "email": seller.email, "phone": seller.phone,
+                               "bankAccount": seller.bankAccount, "vatNumber": seller.vatNumber]),
+        ]
+    }
+}

@@ -1,0 +1,56 @@
+import BillingDomain
+import Foundation
+
+/// Hands each message to the local MTA as `sendmail -t -i` (recipients from the headers; a line with a single dot
+/// is not the end), for hosts where postfix or msmtp already relays mail.
+public struct SendmailTransport: EmailTransport {
+    public let path: String
+    public let timeout: TimeInterval
+
+    public init(path: String, timeout: TimeInterval = 60) {
+        self.path = path
+        self.timeout = timeout
+    }
+
+    public func send(_ message: EmailMessage) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = ["-t", "-i"]
+        let input = Pipe()
+        let errors = Pipe()
+        process.standardInput = input
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            throw DeliveryFailure.transient("SENDMAIL_UNAVAILABLE", "Cannot run \(path): \(error.localizedDescription).")
+        }
+        // The MTA reads the local line convention, LF.
+        let text = String(decoding: message.rfc5322(), as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
+        do {
+            try input.fileHandleForWriting.write(contentsOf: Data(text.utf8))
+        } catch {
+            // The MTA exited early; its exit status below says why.
+        }
+        try? input.fileHandleForWriting.close()
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning {
+            if Date() > deadline {
+                process.terminate()
+                throw DeliveryFailure.transient("TIMEOUT", "\(path) did not finish within \(Int(timeout)) s.")
+            }
+            usleep(2_000)
+        }
+        let status = process.terminationStatus
+        guard status == 0 else {
+            let said = String(decoding: errors.fileHandleForReading.availableData.prefix(500), as: UTF8.self)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            let detail = "\(path) exited with status \(status)\(said.isEmpty ? "" : ": \(said)")"
+            // sysexits: the MTA knows this recipient or message can never be delivered.
+            if [64, 65, 67, 68].contains(status) { throw DeliveryFailure.permanent("SENDMAIL_\(status)", detail) }
+            throw DeliveryFailure.transient("SENDMAIL_\(status)", detail)
+        }
+        return message.messageID
+    }
+}

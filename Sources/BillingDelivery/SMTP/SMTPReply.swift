@@ -1,0 +1,122 @@
+import Foundation
+import NIOCore
+
+/// A server's reply: a three-digit code and its text lines (`250-…` continuation lines included).
+struct SMTPReply: Sendable, Equatable {
+    var code: Int
+    var lines: [String]
+
+    var text: String { lines.joined(separator: " ") }
+    var isPositive: Bool { (200..<400).contains(code) }
+    var isTransient: Bool { (400..<500).contains(code) }
+}
+
+/// Where a reply is delivered. Completing it twice (a reply racing a timeout or a closed connection) is harmless:
+/// only the first result counts.
+final class SMTPReplySlot: @unchecked Sendable {
+    let promise: EventLoopPromise<SMTPReply>
+    private let lock = NSLock()
+    private var done = false
+
+    init(eventLoop: EventLoop) { promise = eventLoop.makePromise(of: SMTPReply.self) }
+
+    func complete(_ result: Result<SMTPReply, Error>) {
+        lock.lock()
+        let first = !done
+        done = true
+        lock.unlock()
+        if first { promise.completeWith(result) }
+    }
+}
+
+/// A command to write and the slot its reply goes to; empty bytes wait for an unsolicited reply (the greeting).
+struct SMTPRequest: Sendable {
+    var bytes: ByteBuffer
+    var reply: SMTPReplySlot
+}
+
+enum SMTPConnectionError: Error {
+    case closed
+    case lineTooLong
+}
+
+/// Turns the server's bytes into replies and hands each to the oldest command waiting for one.
+///
+/// Bounded: a reply line longer than 4 KiB or a reply of more than 100 lines closes the connection, so a broken or
+/// hostile server cannot make the daemon buffer without limit.
+final class SMTPClientHandler: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = SMTPRequest
+    typealias OutboundOut = ByteBuffer
+
+    private var partial: [UInt8] = []
+    private var lines: [String] = []
+    private var unclaimed: [SMTPReply] = []
+    private var waiting: [SMTPReplySlot] = []
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let request = unwrapOutboundIn(data)
+        waiting.append(request.reply)
+        deliver()
+        if request.bytes.readableBytes > 0 {
+            context.write(wrapOutboundOut(request.bytes), promise: promise)
+        } else {
+            promise?.succeed(())
+        }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var buffer = unwrapInboundIn(data)
+        while let byte = buffer.readInteger(as: UInt8.self) {
+            if byte == 10 {
+                if partial.last == 13 { partial.removeLast() }
+                let line = String(decoding: partial, as: UTF8.self)
+                partial.removeAll(keepingCapacity: true)
+                lines.append(line)
+                // "250-" continues a reply; "250 " (or a bare "250") ends it.
+                let bytes = Array(line.utf8)
+                if bytes.count < 4 || bytes[3] != UInt8(ascii: "-") {
+                    let code = Int(line.prefix(3)) ?? 0
+                    unclaimed.append(SMTPReply(code: code, lines: lines.map { String($0.dropFirst(min(4, $0.count))) }))
+                    lines.removeAll()
+                } else if lines.count > 100 {
+                    fail(context: context, SMTPConnectionError.lineTooLong)
+                    return
+                }
+            } else {
+                partial.append(byte)
+                if partial.count > 4096 {
+                    fail(context: context, SMTPConnectionError.lineTooLong)
+                    return
+                }
+            }
+        }
+        deliver()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        failWaiting(SMTPConnectionError.closed)
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        fail(context: context, error)
+    }
+
+    private func fail(context: ChannelHandlerContext, _ error: Error) {
+        failWaiting(error)
+        context.close(promise: nil)
+    }
+
+    private func failWaiting(_ error: Error) {
+        let slots = waiting
+        waiting.removeAll()
+        for slot in slots { slot.complete(.failure(error)) }
+    }
+
+    private func deliver() {
+        while !waiting.isEmpty, !unclaimed.isEmpty {
+            waiting.removeFirst().complete(.success(unclaimed.removeFirst()))
+        }
+    }
+}

@@ -1,0 +1,136 @@
+import BillingDomain
+import Foundation
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+/// E-mail over SMTP to a relay: connections are kept between messages of a drain (one per sender thread at most)
+/// and closed when the drain ends.
+///
+/// Classification: a 4xx reply to MAIL, RCPT or DATA is transient and the message is retried; a 5xx reply is
+/// permanent and the message fails at once with the server's code and text (`SMTP_550`). Refused or lost
+/// connections and timeouts are transient. A connection lost after the message text was sent but before the
+/// server's answer may have delivered it: the retry carries the same Message-ID.
+public final class SMTPTransport: EmailTransport, @unchecked Sendable {
+    public struct Options: Sendable {
+        public var host: String
+        public var port: Int
+        public var startTLS: Bool
+        public var caFile: String?
+        public var username: String?
+        public var passwordCredential: String
+        public var timeoutSeconds: Int
+        public var heloName: String
+
+        public init(host: String, port: Int, startTLS: Bool, caFile: String? = nil, username: String?,
+                    passwordCredential: String, timeoutSeconds: Int, heloName: String) {
+            self.host = host
+            self.port = port
+            self.startTLS = startTLS
+            self.caFile = caFile
+            self.username = username
+            self.passwordCredential = passwordCredential
+            self.timeoutSeconds = timeoutSeconds
+            self.heloName = heloName
+        }
+    }
+
+    private let options: Options
+    private let group: EventLoopGroup
+    private let lock = NSLock()
+    private var idle: [SMTPConnection] = []
+
+    public init(options: Options, group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        self.options = options
+        self.group = group
+    }
+
+    public func send(_ message: EmailMessage) throws -> String {
+        // A kept connection may have been closed by the server while idle; that costs a reconnect, not an attempt.
+        if let reused = takeIdle() {
+            do {
+                return try deliver(message, on: reused, reused: true)
+            } catch is StaleConnection {
+                // Nothing of the message was sent: try once more on a fresh connection.
+            }
+        }
+        return try deliver(message, on: try SMTPConnection.open(settings(), group: group), reused: false)
+    }
+
+    public func finish() {
+        lock.lock()
+        let connections = idle
+        idle.removeAll()
+        lock.unlock()
+        for connection in connections { connection.close() }
+    }
+
+    private struct StaleConnection: Error {}
+
+    private func deliver(_ message: EmailMessage, on connection: SMTPConnection, reused: Bool) throws -> String {
+        var keep = false
+        defer {
+            if keep { putIdle(connection) } else { connection.close() }
+        }
+        func step(_ line: String, _ accepted: Set<Int>) throws {
+            let reply: SMTPReply
+            do {
+                reply = try connection.command(line)
+            } catch let failure as DeliveryFailure where reused && line.hasPrefix("MAIL") && failure.code == "CONNECTION_LOST" {
+                throw StaleConnection()
+            }
+            // 421 means the server is closing the session; a 4xx to MAIL on a kept connection is no verdict either.
+            if reused && line.hasPrefix("MAIL") && reply.code == 421 { throw StaleConnection() }
+            guard accepted.contains(reply.code) else { throw Self.failure(reply, after: line) }
+        }
+        try step("MAIL FROM:<\(message.from.address)>", [250])
+        try step("RCPT TO:<\(message.to.address)>", [250, 251])
+        try step("DATA", [354])
+        let reply = try connection.data(message.rfc5322())
+        guard reply.code == 250 else { throw Self.failure(reply, after: "the message text") }
+        keep = true
+        let said = reply.text.trimmingCharacters(in: .whitespaces)
+        return said.isEmpty ? message.messageID : said
+    }
+
+    static func failure(_ reply: SMTPReply, after what: String) -> DeliveryFailure {
+        let command = what.hasPrefix("RCPT") || what.hasPrefix("MAIL") ? String(what.prefix(4)) : what
+        let message = "\(reply.code) \(reply.text) (after \(command))"
+        return reply.isTransient
+            ? .transient("SMTP_\(reply.code)", message)
+            : .permanent("SMTP_\(reply.code)", message)
+    }
+
+    private func settings() throws -> SMTPConnection.Settings {
+        var tlsContext: NIOSSLContext?
+        if options.startTLS {
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            if let caFile = options.caFile { configuration.trustRoots = .file(caFile) }
+            do {
+                tlsContext = try NIOSSLContext(configuration: configuration)
+            } catch {
+                throw DeliveryFailure.transient("TLS_CONFIGURATION", "Cannot set up TLS for \(options.host): \(error).")
+            }
+        }
+        let credential = options.passwordCredential
+        return SMTPConnection.Settings(
+            host: options.host, port: options.port, heloName: options.heloName, startTLS: options.startTLS,
+            tlsContext: tlsContext, username: options.username,
+            password: { try Credentials.read(credential) }, timeout: .seconds(Int64(options.timeoutSeconds)))
+    }
+
+    private func takeIdle() -> SMTPConnection? {
+        lock.lock()
+        defer { lock.unlock() }
+        while let connection = idle.popLast() {
+            if connection.isOpen { return connection }
+        }
+        return nil
+    }
+
+    private func putIdle(_ connection: SMTPConnection) {
+        lock.lock()
+        idle.append(connection)
+        lock.unlock()
+    }
+}

@@ -1,0 +1,49 @@
+import BillingDomain
+import BillingStore
+import ControlProtocol
+import Foundation
+
+/// `drain`, `outbox.list`, `outbox.retry`.
+enum OutboxCommands {
+    static let all: [(String, CommandRouter.Command)] = [
+        ("drain", .init(mutating: true) { engine, _ in
+            let report = try engine.drainOutbox()
+            return [
+                "claimed": JSONValue(report.claimed), "sent": JSONValue(report.sent),
+                "retrying": JSONValue(report.retrying), "failed": JSONValue(report.failed),
+                "dead": JSONValue(report.dead),
+            ]
+        }),
+        ("outbox.list", .init(mutating: false) { engine, args in
+            let limit = try args.int("limit", range: 1...100_000) ?? 1_000
+            let messages = try engine.store.outboxMessages(status: try args.string("status"), limit: limit)
+            return ["messages": .array(messages.map(json))]
+        }),
+        ("outbox.retry", .init(mutating: true) { engine, args in
+            let text = try args.requiredString("id")
+            guard let id = Int64(text), id > 0 else {
+                throw BillingError(.invalidRequest, "Argument 'id' must be an outbox message id (a whole number).", field: "id")
+            }
+            let message = try engine.store.retryOutbox(id: id, now: engine.clock.nowSeconds())
+            engine.logger.notice("outbox message replayed", metadata: ["outbox_id": "\(id)"])
+            // The row is due now: wake the scheduler instead of waiting for its next planned wake.
+            engine.notifyChange()
+            return json(message)
+        }),
+    ]
+
+    static func json(_ m: OutboxMessage) -> JSONValue {
+        func instant(_ seconds: Int64?) -> JSONValue {
+            seconds.map { .string(ISO8601.formatUTC(Date(timeIntervalSince1970: TimeInterval($0)))) } ?? .null
+        }
+        func text(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
+        return [
+            "id": JSONValue(Int(m.id)), "invoiceNumber": text(m.invoiceNumber), "channel": .string(m.channel),
+            "kind": .string(m.kind), "recipient": .string(m.recipient), "status": .string(m.status),
+            "attempts": JSONValue(m.attempts), "nextAttemptAt": instant(m.nextAttemptAt),
+            "lastErrorCode": text(m.lastErrorCode), "lastError": text(m.lastError),
+            "providerMessageId": text(m.providerMessageId), "idempotencyKey": .string(m.idempotencyKey),
+            "createdAt": instant(m.createdAt), "sentAt": instant(m.sentAt),
+        ]
+    }
+}

@@ -1,0 +1,152 @@
+import BillingDelivery
+import BillingDomain
+import BillingStore
+import Foundation
+import Logging
+
+/// Sends one claimed outbox row and records the result. Called from several sender threads at once.
+struct OutboxSender: Sendable {
+    enum Outcome: Sendable { case sent, retrying, failed, dead, unrecorded }
+
+    let engine: BillingEngine
+    let channels: OutboxChannels
+    let policy: RetryPolicy
+    private let documents = DocumentCache()
+
+    init(engine: BillingEngine, channels: OutboxChannels, configuration: Configuration) {
+        self.engine = engine
+        self.channels = channels
+        policy = RetryPolicy(maxAttempts: configuration.outboxMaxAttempts,
+                             baseSeconds: configuration.outboxBackoffBaseSeconds,
+                             maxSeconds: configuration.outboxBackoffMaxSeconds)
+    }
+
+    func deliver(_ row: OutboxMessage) -> (Int64, Outcome) {
+        let providerID: String
+        do {
+            providerID = try send(row)
+        } catch {
+            let failure = error as? DeliveryFailure
+                ?? (error as? BillingError).map { DeliveryFailure.transient($0.code.rawValue, $0.message) }
+                ?? DeliveryFailure.transient("INTERNAL_ERROR", "\(error)")
+            return (row.id, record(failure, for: row))
+        }
+        do {
+            // A crash before this commit leaves the row `sending`; after its lease it is sent again with the same
+            // Message-ID / idempotency key, which is how the receiver recognises the duplicate.
+            try engine.store.markOutboxSent(id: row.id, providerMessageId: providerID, now: engine.clock.nowSeconds())
+        } catch {
+            engine.logger.error("notification sent but not recorded; it will be sent again after its lease: \(error)",
+                                metadata: metadata(row))
+            return (row.id, .unrecorded)
+        }
+        engine.logger.info("notification sent", metadata: metadata(row).merging([
+            "provider_id": "\(providerID)", "message_id": "\(JournalMessageID.notificationSent)",
+        ]) { $1 })
+        return (row.id, .sent)
+    }
+
+    private func send(_ row: OutboxMessage) throws -> String {
+        guard let number = row.invoiceNumber else {
+            throw DeliveryFailure.permanent("INVOICE_NOT_FOUND", "Outbox message \(row.id) belongs to no invoice.")
+        }
+        let entry = try documents.entry(number) {
+            try InvoiceDocument.load(number: number, store: engine.store, configuration: engine.configuration)
+        }
+        let request = MessageComposer.Request(
+            kind: row.kind, recipient: row.recipient, language: row.language ?? entry.customer.language,
+            idempotencyKey: row.idempotencyKey, invoice: entry.document, date: engine.clock.now())
+        switch row.channel {
+        case "email":
+            let message = try channels.composer.get().email(request, pdf: entry.pdf(language: request.language))
+            channels.pace("email")
+            return try channels.email.send(message)
+        case "sms":
+            let message = try channels.composer.get().sms(request)
+            channels.pace("sms")
+            return try channels.sms.send(message)
+        case "post":
+            let composer = try channels.composer.get()
+            return try channels.post.send(composer.post(request, pdf: entry.pdf(language: request.language)))
+        default:
+            throw DeliveryFailure.permanent("INVALID_CHANNEL", "Outbox message \(row.id) has the unknown channel '\(row.channel)'.")
+        }
+    }
+
+    private func record(_ failure: DeliveryFailure, for row: OutboxMessage) -> Outcome {
+        let outcome: OutboxFailureOutcome
+        do {
+            outcome = try engine.store.recordOutboxFailure(
+                id: row.id, failure: failure, policy: policy, now: engine.clock.nowSeconds(),
+                jitter: Double.random(in: 0..<1))
+        } catch {
+            engine.logger.error("could not record a failed notification: \(error)", metadata: metadata(row))
+            return .unrecorded
+        }
+        var fields = metadata(row).merging([
+            "error_code": "\(failure.code)", "attempt": "\(outcome.attempt)",
+            "message_id": "\(JournalMessageID.notificationFailed)",
+        ]) { $1 }
+        switch outcome.decision {
+        case .retry(let at):
+            fields["next_attempt_at"] = "\(ISO8601.formatUTC(Date(timeIntervalSince1970: TimeInterval(at))))"
+            engine.logger.warning("notification failed, will retry: \(failure.message)", metadata: fields)
+            return .retrying
+        case .failed:
+            engine.logger.error("notification failed permanently: \(failure.message)", metadata: fields)
+            return .failed
+        case .dead:
+            engine.logger.error("notification dead after \(outcome.attempt) attempts: \(failure.message)", metadata: fields)
+            return .dead
+        }
+    }
+
+    private func metadata(_ row: OutboxMessage) -> Logger.Metadata {
+        ["outbox_id": "\(row.id)", "invoice_number": "\(row.invoiceNumber ?? "-")", "channel": "\(row.channel)",
+         "kind": "\(row.kind)"]
+    }
+}
+
+/// Invoices and their PDFs, loaded once per drain: a batch often holds the e-mail, SMS and letter of one invoice.
+private final class DocumentCache: @unchecked Sendable {
+    final class Entry: @unchecked Sendable {
+        let document: InvoiceDocument
+        let customer: Customer
+        private let lock = NSLock()
+        private var pdfs: [String: [UInt8]] = [:]
+
+        init(document: InvoiceDocument, customer: Customer) {
+            self.document = document
+            self.customer = customer
+        }
+
+        func pdf(language: String?) -> [UInt8] {
+            let key = language ?? ""
+            lock.lock()
+            defer { lock.unlock() }
+            if let pdf = pdfs[key] { return pdf }
+            let pdf = InvoicePDF.render(document, language: language)
+            pdfs[key] = pdf
+            return pdf
+        }
+    }
+
+    private let lock = NSLock()
+    private var entries: [String: Entry] = [:]
+
+    func entry(_ number: String, load: () throws -> (InvoiceDocument, Customer)) throws -> Entry {
+        lock.lock()
+        if let entry = entries[number] {
+            lock.unlock()
+            return entry
+        }
+        lock.unlock()
+        let (document, customer) = try load()
+        let entry = Entry(document: document, customer: customer)
+        lock.lock()
+        entries[number] = entries[number] ?? entry
+        let kept = entries[number]!
+        lock.unlock()
+        return kept
+    }
+}
