@@ -103,27 +103,4 @@ struct JSONFuzzTests {
             #expect(ContinuousClock.now - start < .seconds(5))
         }
     }
-
-    @Test("a typical control request parses with p99 well under 2 ms")
-    func latency() throws {
-        let request = """
-            {"command": "import", "document": {"RecurringInvoices": [{"Header": {"RecordGuid": "t-1", "CustomerGUID": "c-1",
-            "RepeatVery": "Monthly", "RunDate": "2027-01-31T09:00:00", "NextRunDate": "2027-01-31T09:00:00", "DueDays": 30,
-            "CurrencyRate": 1, "Currency": "SEK", "TimeZone": "Europe/Stockholm", "PricesIncludeVat": false,
-            "CustomerNotes": "Tack f\\u00f6r att du \\u00e4r kund!\\nV\\u00e4nliga h\\u00e4lsningar"},
-            "Lines": [{"LineGuid": "l-1", "ProductDescription": "Hosting", "Quantity": 1, "UnitPrice": "499.00",
-            "UnitCost": "120.00", "TaxRate": 25, "DiscountPercent": 0}, {"LineGuid": "l-2", "ProductDescription": "Support",
-            "Quantity": 2.5, "UnitPrice": "861.85", "UnitCost": "0", "TaxRate": 25, "DiscountPercent": 10}]}]}}
-            """
-        let bytes = Array(request.utf8)
-        var samples: [Duration] = []
-        for _ in 0..<2_000 {
-            let start = ContinuousClock.now
-            _ = try JSONParser.parse(bytes)
-            samples.append(ContinuousClock.now - start)
-        }
-        samples.sort()
-        let p99 = samples[samples.count * 99 / 100]
-        #expect(p99 < .milliseconds(2), "p99 \(p99)")
-    }
 }

@@ -136,15 +136,16 @@ struct SystemdNotifyTests {
         try notify.wait(for: "WATCHDOG=1")
 
         // sqlite3 takes the write lock (waiting out the watchdog probe's own brief write lock, hence `.timeout`),
-        // says so through a marker file, holds it for 8 s (twice the busy timeout, so a loaded machine starting
-        // billingctl late still meets the lock) and commits.
+        // says so through a marker file and holds the lock until the test creates the release file.
         let marker = daemon.directory.appendingPathComponent("locked").path
+        let release = daemon.directory.appendingPathComponent("release").path
         let locker = Process()
         locker.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
         locker.arguments = [daemon.database, ".timeout 5000", "BEGIN IMMEDIATE;", ".shell touch \(marker)",
-                            ".shell sleep 8", "COMMIT;"]
+                            ".shell while [ ! -e \(release) ]; do sleep 0.05; done", "COMMIT;"]
         locker.standardOutput = FileHandle.nullDevice
         try locker.run()
+        defer { FileManager.default.createFile(atPath: release, contents: nil) }
         let deadline = Date().addingTimeInterval(20)
         while !FileManager.default.fileExists(atPath: marker) {
             guard Date() < deadline, locker.isRunning else { throw TestFailure("sqlite3 did not take the write lock") }
@@ -154,13 +155,14 @@ struct SystemdNotifyTests {
         let startedAt = ContinuousClock.now
         let refused = try daemon.ctl("import", "-", input: Data(defaultCurrencyDocument("t-locked").utf8))
         let blockedFor = seconds(ContinuousClock.now - startedAt)
-        #expect(refused.exitCode == 1, "the import waited for the lock and gave up: \(refused.stderr)")
+        #expect(refused.exitCode == 1, "the import waited for the lock and gave up: \(refused.stdout) \(refused.stderr)")
         let pingsWhileBlocked = notify.datagrams[blockedFrom...].filter {
             $0.has("WATCHDOG=1") && seconds($0.at - startedAt) > 0.6 && seconds($0.at - startedAt) < blockedFor - 0.1
         }
         #expect(blockedFor > 3, "busy_timeout 4 s held the writer for \(blockedFor) s")
         #expect(pingsWhileBlocked.isEmpty, "pings while the writer was stuck: \(pingsWhileBlocked.count)")
 
+        FileManager.default.createFile(atPath: release, contents: nil)
         locker.waitUntilExit()
         let resumedFrom = notify.datagrams.count
         try notify.wait(for: "WATCHDOG=1", from: resumedFrom, timeout: 5)
