@@ -1,5 +1,10 @@
 import BillingDomain
+import CSQLite
 import Foundation
+
+/// glibc's `malloc_trim`, which Swift's Glibc module does not export: returns free heap pages to the system.
+@_silgen_name("malloc_trim")
+private func mallocTrim(_ pad: Int) -> Int32
 
 /// The SQLite store: one writer connection and one reader connection to the same WAL database.
 ///
@@ -36,9 +41,33 @@ public final class Store: @unchecked Sendable {
                 throw BillingError(.storageError, "Cannot create the database folder \(folder): \(error.localizedDescription)")
             }
         }
-        writer = try SQLiteConnection(path: options.path, busyTimeoutMilliseconds: options.busyTimeoutMilliseconds)
+        // The writer's cache holds the b-tree pages a generation batch or a sweep touches across the invoice
+        // tables and their indexes; with SQLite's 2 MiB default they are evicted and re-read within one batch.
+        _ = Store.configureLibrary
+        writer = try SQLiteConnection(path: options.path, busyTimeoutMilliseconds: options.busyTimeoutMilliseconds,
+                                      cacheKiB: Store.writerCacheKiB)
         appliedMigrations = try Migrations.migrate(writer, now: now)
         reader = try SQLiteConnection(path: options.path, busyTimeoutMilliseconds: options.busyTimeoutMilliseconds)
+    }
+
+    static let writerCacheKiB = 65_536
+
+    /// Process-wide SQLite settings, applied once before the first connection opens: no memory statistics (a
+    /// global mutex taken on every allocation, for figures billingd never reads).
+    private static let configureLibrary: Void = {
+        _ = billingd_sqlite3_disable_memstatus()
+    }()
+
+    /// Gives back the page caches' unused memory and the allocator's free pages; the engine calls it after each
+    /// job, so the memory a million-invoice batch needed is not held while the daemon sleeps.
+    public func releaseMemory() {
+        writeLock.lock()
+        writer.releaseMemory()
+        writeLock.unlock()
+        readLock.lock()
+        reader.releaseMemory()
+        readLock.unlock()
+        _ = mallocTrim(0)
     }
 
     /// Runs `body` with the writer connection, one caller at a time.

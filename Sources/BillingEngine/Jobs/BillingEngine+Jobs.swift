@@ -7,6 +7,7 @@ extension BillingEngine {
     public func runRecurring(onlyTemplate reference: String? = nil) throws -> RecurringRunReport {
         jobLock.lock()
         defer { jobLock.unlock() }
+        defer { store.releaseMemory() }
         return try RecurringRun(engine: self).run(onlyTemplate: reference)
     }
 
@@ -15,6 +16,7 @@ extension BillingEngine {
     public func drainOutbox() throws -> OutboxDrainReport {
         jobLock.lock()
         defer { jobLock.unlock() }
+        defer { store.releaseMemory() }
         return try OutboxDrain(engine: self).run()
     }
 
@@ -32,6 +34,7 @@ extension BillingEngine {
     public func sweep() throws -> SweepResult {
         jobLock.lock()
         defer { jobLock.unlock() }
+        defer { store.releaseMemory() }
         let result = try store.sweep(now: clock.nowSeconds(), dunning: DunningSchedule(days: configuration.dunningDays))
         for number in result.sampleNumbers.prefix(result.markedPastDue) {
             logger.notice("invoice past due", metadata: [

@@ -20,7 +20,7 @@ public struct RecurringRunReport: Sendable {
 struct RecurringRun {
     /// Templates per transaction: large enough to amortise the commit, small enough that the writer is released
     /// often for control requests.
-    static let batchSize = 500
+    static let batchSize = 2_000
     /// Runs per template per transaction during a catch-up: a long catch-up commits in steps.
     static let runsPerPass = 16
 

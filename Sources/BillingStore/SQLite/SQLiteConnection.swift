@@ -15,7 +15,10 @@ final class SQLiteConnection {
     /// Opens (or creates) the database and sets the pragmas every billingd connection relies on:
     /// WAL so readers never block the writer, foreign keys enforced, and a busy timeout so a short lock held by
     /// another program (an operator's `sqlite3` shell, a backup) waits instead of failing.
-    init(path: String, busyTimeoutMilliseconds: Int32, readOnly: Bool = false) throws {
+    ///
+    /// `cacheKiB` bounds the page cache (SQLite's default is 2 MiB). It only grows as pages are used and
+    /// `releaseMemory()` gives it back after a job.
+    init(path: String, busyTimeoutMilliseconds: Int32, readOnly: Bool = false, cacheKiB: Int = 2_000) throws {
         var db: OpaquePointer?
         let flags = (readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE))
             | SQLITE_OPEN_NOMUTEX
@@ -35,6 +38,12 @@ final class SQLiteConnection {
         try execute("PRAGMA foreign_keys = ON")
         // FULL keeps a committed invoice on disk across power loss, which billing needs more than speed.
         try execute("PRAGMA synchronous = FULL")
+        try execute("PRAGMA cache_size = -\(cacheKiB)")
+    }
+
+    /// Frees the page cache's unused pages (after a large job, so an idle daemon stays small).
+    func releaseMemory() {
+        sqlite3_db_release_memory(handle)
     }
 
     deinit {
