@@ -16,12 +16,7 @@ struct FaultSMTPTests {
             first.port, extra: "rate_per_second = 5000",
             outbox: "backoff_base_seconds = 1\nbackoff_max_seconds = 2\nmax_attempts = 100\nconcurrency = 4"))
         try fixture.once(OutboxFixture.firstRun)
-        try SQLiteShell.execute(fixture.database, """
-            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(messages))
-            INSERT INTO outbox (invoice_id, channel, kind, recipient, language, idempotency_key, status, next_attempt_at,
-                                created_at, updated_at)
-            SELECT 1, 'email', 'resend', 'r' || i || '@example.com', 'en', 'vanish-' || i, 'pending', 0, 0, 0 FROM n
-            """)
+        try fixture.queueResends(messages, keyPrefix: "vanish")
         let notify = try NotifyListener()
         defer { notify.close() }
         var environment = fixture.environment
