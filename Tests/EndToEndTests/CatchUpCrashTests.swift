@@ -28,13 +28,16 @@ struct CatchUpCrashTests {
     /// due is invoiced exactly once.
     @Test(.timeLimit(.minutes(20)))
     func sigkillAtRandomInstantsDuringCatchUpBillsEveryRunOnceWithGaplessNumbers() throws {
-        let templates = HeavyTests.size(24, heavy: 120), kills = HeavyTests.size(20, heavy: 100)
-        let now = "2027-12-01T00:00:00Z", runsDue = 334  // 2027-01-01 … 2027-11-30
-        let fixture = try OutboxFixture("[billing]\ncatch_up_limit = 1000\n[sms]\nrate_per_second = 10000\n",
+        // 2027-01-01 … 2027-11-30, or … 2029-11-30 (1,065 runs) heavy. The import document must stay below the
+        // control protocol's 64 KiB string limit, hence longer catch-ups rather than many more templates.
+        let templates = HeavyTests.size(24, heavy: 64), kills = HeavyTests.size(20, heavy: 100)
+        let now = HeavyTests.enabled ? "2029-12-01T00:00:00Z" : "2027-12-01T00:00:00Z"
+        let runsDue = HeavyTests.size(334, heavy: 1_065)
+        let fixture = try OutboxFixture("[billing]\ncatch_up_limit = 2000\n[sms]\nrate_per_second = 10000\n",
                                         document: Self.document(templates: templates))
         let log = fixture.folder.appendingPathComponent("crash.log")
         var random = SplitMix64(seed: 0xC0FF_EE12_2027)
-        var killsMidCatchUp = 0, restarts = 0
+        var killsMidCatchUp = 0, restarts = 0, committedBefore = 0, killsAfterACommit = 0
         var maxDelay = 60
         while true {
             let delay = random.int(in: 10...maxDelay)
@@ -48,12 +51,14 @@ struct CatchUpCrashTests {
             if !violations.isEmpty || !killed { break }
             if invoices < templates * runsDue {
                 killsMidCatchUp += 1
+                if invoices > committedBefore { killsAfterACommit += 1 }
+                committedBefore = invoices
             } else if killsMidCatchUp < kills {
                 Issue.record("catch-up finished after \(killsMidCatchUp) kills; the workload is too small")
                 break
             }
             // Kills that land before the first transaction commits make no progress: give the next run more time.
-            if invoices == 0 { maxDelay += 20 }
+            if invoices == 0 { maxDelay += 5 }
         }
         #expect(killsMidCatchUp >= kills)
         let perTemplate = try fixture.rows("""
@@ -63,6 +68,7 @@ struct CatchUpCrashTests {
         #expect(perTemplate.count == templates)
         #expect(perTemplate.allSatisfy { $0[1] == String(runsDue) && $0[2] == String(runsDue) && $0[3] == "0"
                                          && $0[4] == String(runsDue - 1) }, "\(perTemplate.prefix(3))")
-        print("catch-up crash test: \(killsMidCatchUp) kills mid catch-up in \(restarts) runs, \(templates * runsDue) invoices")
+        print("catch-up crash test: \(killsMidCatchUp) kills mid catch-up (\(killsAfterACommit) after the run had committed "
+              + "invoices) in \(restarts) runs, \(templates * runsDue) invoices")
     }
 }

@@ -8,7 +8,7 @@ extension BillingEngine {
 
     /// Records that `scope`'s work failed and is retried at `retryAt`. The first failure (or a change of cause)
     /// raises the fault with its own MESSAGE_ID; later ones only say that the retry failed too.
-    public func recordFailure(_ error: Error, scope: String = Fault.cycleScope, retryAt: Date?) {
+    func recordFailure(_ error: Error, scope: String = Fault.cycleScope, retryAt: Date?) {
         let (code, message) = Self.faultCode(error)
         var metadata: Logger.Metadata = ["error_code": "\(code)", "fault_scope": "\(scope)"]
         if let retryAt { metadata["retry_at"] = "\(ISO8601.formatUTC(retryAt))" }
@@ -22,7 +22,7 @@ extension BillingEngine {
     }
 
     /// Records that `scope`'s work succeeded: a fault in force ends, with its own MESSAGE_ID.
-    public func recordSuccess(scope: String = Fault.cycleScope) {
+    func recordSuccess(scope: String = Fault.cycleScope) {
         guard let fault = faultBoard.clear(scope) else { return }
         let lasted = Int(clock.now().timeIntervalSince(fault.since).rounded())
         logger.notice("fault \(fault.code) in \(scope) cleared after \(lasted) s", metadata: [

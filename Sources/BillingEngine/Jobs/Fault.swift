@@ -57,10 +57,10 @@ final class FaultBoard: @unchecked Sendable {
 
 /// How long the scheduler waits before retrying a failed cycle: 1, 2, 4 … 60 s. Short at first, because most
 /// locks are brief; capped, so a fault that ends is noticed within a minute without hammering a full disk.
-public enum FaultBackoff {
-    public static let maxSeconds = 60
+enum FaultBackoff {
+    static let maxSeconds = 60
 
-    public static func seconds(afterFailures failures: Int) -> Int {
+    static func seconds(afterFailures failures: Int) -> Int {
         guard failures > 0 else { return 0 }
         return failures > 6 ? maxSeconds : min(maxSeconds, 1 << (failures - 1))
     }
