@@ -49,8 +49,9 @@ struct FaultDatabaseTests {
     static let settings = "[database]\nbusy_timeout_ms = 300\n"
     /// Three monthly runs of the fixture's template are due at this instant (Jan 31, Feb 28, Mar 31).
     static let threeRunsDue = "2027-03-31T12:00:00+02:00"
-    /// The fixture's first run (09:00 Stockholm) falls due 4 s after a daemon started at this instant.
-    static let firstRunSoon = "2027-01-31T08:59:56+01:00"
+    /// The fixture's first run (09:00 Stockholm) falls due 8 s after a daemon started at this instant: time enough
+    /// to start it and stop it (SIGSTOP) before the run, even on a loaded machine.
+    static let firstRunSoon = "2027-01-31T08:59:52+01:00"
 
     static func daemon(_ fixture: OutboxFixture, now: String, notify: NotifyListener,
                        database: String? = nil) throws -> DaemonProcess {
@@ -61,9 +62,11 @@ struct FaultDatabaseTests {
     }
 
     /// Runs `condition` while the daemon is stopped (SIGSTOP), so the fault starts before its next job does.
-    static func whileStopped(_ daemon: DaemonProcess, _ condition: () throws -> Void) rethrows {
+    static func whileStopped(_ daemon: DaemonProcess, database: String, _ condition: () throws -> Void) throws {
         kill(daemon.pid, SIGSTOP)
         defer { kill(daemon.pid, SIGCONT) }
+        try #require(try SQLiteShell.rows(database, "SELECT count(*) FROM invoices") == [["0"]],
+                     "the run fell due before the daemon was stopped; the fault would have started too late")
         try condition()
     }
 
@@ -99,7 +102,7 @@ struct FaultDatabaseTests {
         let notify = try NotifyListener()
         defer { notify.close() }
         let daemon = try Self.daemon(fixture, now: Self.firstRunSoon, notify: notify, database: database)
-        try Self.whileStopped(daemon) { try disk.fill() }
+        try Self.whileStopped(daemon, database: database) { try disk.fill() }
 
         let fault = try notify.waitForStatus(leading: "FAULT DATABASE_FULL: ")
         try ReportedFault.expectRaised("DATABASE_FULL", daemon)
@@ -122,7 +125,7 @@ struct FaultDatabaseTests {
         let notify = try NotifyListener()
         defer { notify.close() }
         let daemon = try Self.daemon(fixture, now: Self.firstRunSoon, notify: notify)
-        try Self.whileStopped(daemon) { try ImmutableFlag.set(true, files[0], files[1]) }
+        try Self.whileStopped(daemon, database: fixture.database) { try ImmutableFlag.set(true, files[0], files[1]) }
 
         let fault = try notify.waitForStatus(leading: "FAULT DATABASE_READ_ONLY: ")
         try ReportedFault.expectRaised("DATABASE_READ_ONLY", daemon)

@@ -11,7 +11,7 @@ struct FaultSMTPTests {
     @Test(.timeLimit(.minutes(5)))
     func anSMTPServerThatVanishesIsAChannelFaultAndEveryMessageArrivesOnceItReturns() throws {
         let messages = 300
-        let first = try LoopbackServer.smtpSink(plan: #"{"light": true, "delay_ms": 10}"#)
+        let first = try LoopbackServer.smtpSink(plan: #"{"light": true, "delay_ms": 20}"#)
         let fixture = try OutboxFixture(OutboxSMTPTests.smtp(
             first.port, extra: "rate_per_second = 5000",
             outbox: "backoff_base_seconds = 1\nbackoff_max_seconds = 2\nmax_attempts = 100\nconcurrency = 4"))

@@ -20,7 +20,7 @@ struct OutboxCrashTests {
         try fixture.queueResends(messages, keyPrefix: "crash")
         let log = fixture.folder.appendingPathComponent("crash.log")
         var random = SplitMix64(seed: 0xD4A1_2027_0131)
-        var inFlight = Set<String>(), killsMidDrain = 0, restarts = 0
+        var inFlight = Set<String>(), killsMidDrain = 0, restarts = 0, sentAtLastKill = 0
         let start = Date(timeIntervalSince1970: 1_801_389_600)  // 2027-01-31T11:00:00+01:00
         while true {
             // Each restart two simulated minutes after the last: the killed daemon's 60 s leases have run out.
@@ -28,7 +28,7 @@ struct OutboxCrashTests {
             let killed = try KilledRun.run(
                 ["--once", "--database", fixture.database, "--config", fixture.configPath, "--now", now],
                 environment: fixture.environment,
-                killAfterMilliseconds: killsMidDrain >= kills ? 600_000 : random.int(in: 50...400), log: log)
+                killAfterMilliseconds: killsMidDrain >= kills ? 600_000 : random.int(in: 50...300), log: log)
             restarts += 1
             var statuses: [String: Int] = [:]
             for row in try fixture.rows("SELECT status, count(*) FROM outbox WHERE idempotency_key LIKE 'crash-%' GROUP BY status") {
@@ -41,6 +41,7 @@ struct OutboxCrashTests {
             inFlight.formUnion(try fixture.rows("SELECT idempotency_key FROM outbox WHERE status = 'sending'").map { $0[0] })
             if statuses["sent", default: 0] < messages {
                 killsMidDrain += 1
+                sentAtLastKill = statuses["sent", default: 0]
             } else if killsMidDrain < kills {
                 Issue.record("the drain finished after \(killsMidDrain) kills; the workload is too small")
                 break
@@ -67,7 +68,7 @@ struct OutboxCrashTests {
         let duplicates = received.filter { $0.value > 1 }
         let duplicateKeys = Set(duplicates.keys.map { String($0.dropFirst().prefix { $0 != "@" }) })
         #expect(duplicateKeys.isSubset(of: inFlight), "only messages in flight at a kill were sent again")
-        print("outbox crash test: \(killsMidDrain) kills mid-drain in \(restarts) runs, \(messages) messages, "
+        print("outbox crash test: \(killsMidDrain) kills mid-drain in \(restarts) runs (\(sentAtLastKill) sent at the last), \(messages) messages, "
               + "\(duplicates.count) received more than once (same Message-ID), \(inFlight.count) in flight at the kills")
     }
 
