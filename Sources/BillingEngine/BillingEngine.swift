@@ -20,6 +20,8 @@ public final class BillingEngine: @unchecked Sendable {
     let jobLock = NSLock()
     /// Lets shutdown stop a running outbox drain between messages.
     public let drainControl = DrainControl()
+    /// The faults in force (see `Fault`).
+    let faultBoard = FaultBoard()
     private var _configuration: Configuration
     /// Guards the hooks the daemon registers: `_onChange` is called after a command changed what is due, so the
     /// scheduler can re-plan its sleep; `_reloader` re-reads the configuration.

@@ -107,6 +107,10 @@ struct Status: ParsableCommand {
                 "database   \(result["database"]?.stringValue ?? "?")",
                 "next wake  \(result["nextWakeAt"]?.stringValue ?? "nothing scheduled")",
             ]
+            for fault in result["faults"]?.arrayValue ?? [] {
+                lines.append("FAULT      \(fault["code"]?.stringValue ?? "?") in \(fault["scope"]?.stringValue ?? "?") "
+                             + "since \(fault["since"]?.stringValue ?? "?"): \(fault["message"]?.stringValue ?? "")")
+            }
             for group in ["templates", "invoices", "outbox"] {
                 let counts = (result[group]?.members ?? []).map { "\($0.key) \($0.value.intValue ?? 0)" }
                 lines.append(group.padding(toLength: 11, withPad: " ", startingAt: 0) + counts.joined(separator: ", "))

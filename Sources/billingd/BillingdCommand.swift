@@ -69,7 +69,7 @@ struct BillingdCommand: ParsableCommand {
             try Daemon(configuration: configuration, configPath: config, clock: clock, logger: logger, overrides: self)
                 .run(once: once)
         } catch let error as BillingError {
-            logger.critical("\(error.message)", metadata: ["error_code": "\(error.code)"])
+            logger.critical("\(error.message)", metadata: ["error_code": "\(error.cause ?? error.code)"])
             throw ExitCode(1)
         }
     }

@@ -111,7 +111,7 @@ final class Daemon: @unchecked Sendable {
     }
 
     private func statusLine() -> String {
-        (try? engine.statusSummary()) ?? "ready"
+        engine.statusLine()
     }
 
     /// The socket systemd passed (socket activation), or one we bind ourselves when none was passed.

@@ -37,7 +37,7 @@ struct SystemdUnitTests {
         let source = try String(contentsOf: Examples.root.appendingPathComponent(
             "Sources/BillingEngine/Jobs/RecurringRun.swift"), encoding: .utf8)
         let ids = source.matches(of: /static let \w+ = "([0-9a-f]{32})"/).map { String($0.1) }
-        #expect(ids.count == 6, "\(ids)")
+        #expect(ids.count == 8, "\(ids)")
 
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-\(UUID().uuidString)")
         let folder = root.appendingPathComponent("usr/lib/systemd/catalog")

@@ -14,11 +14,15 @@ public struct BillingError: Error, Sendable, Equatable, CustomStringConvertible 
     public var code: Code
     public var message: String
     public var field: String?
+    /// Why an operational failure happened (`DATABASE_LOCKED`, `DATABASE_FULL`, …), where the layer that saw it
+    /// knows: the code says what was refused, the cause what an operator has to fix. Faults are named after it.
+    public var cause: Code?
 
-    public init(_ code: Code, _ message: String, field: String? = nil) {
+    public init(_ code: Code, _ message: String, field: String? = nil, cause: Code? = nil) {
         self.code = code
         self.message = message
         self.field = field
+        self.cause = cause
     }
 
     public var description: String { "\(code.rawValue): \(message)" }
@@ -81,4 +85,13 @@ extension BillingError.Code {
 
 extension BillingError.Code {
     public static let outboxNotFound: Self = "OUTBOX_NOT_FOUND"
+}
+
+extension BillingError.Code {
+    // Causes of storage failures (`BillingError.cause`), set by the SQLite layer.
+    public static let databaseLocked: Self = "DATABASE_LOCKED"
+    public static let databaseFull: Self = "DATABASE_FULL"
+    public static let databaseReadOnly: Self = "DATABASE_READ_ONLY"
+    public static let databaseIOError: Self = "DATABASE_IO_ERROR"
+    public static let databaseCorrupt: Self = "DATABASE_CORRUPT"
 }

@@ -24,6 +24,10 @@ enum StatusReport {
             "templates": grouped(templateStatuses, counts.templates),
             "invoices": grouped(invoiceStatuses, counts.invoices),
             "outbox": grouped(outboxStatuses, counts.outbox),
+            "faults": .array(engine.faults.map { fault in
+                ["scope": .string(fault.scope), "code": .string(fault.code), "message": .string(fault.message),
+                 "since": .string(ISO8601.formatUTC(fault.since))]
+            }),
         ]
     }
 }

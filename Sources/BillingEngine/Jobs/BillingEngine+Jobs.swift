@@ -53,10 +53,11 @@ extension BillingEngine {
         return result
     }
 
-    /// The one-line status for systemd's STATUS= and the journal.
-    public func statusSummary(lastCycle report: RecurringRunReport? = nil) throws -> String {
+    /// The one-line status for systemd's STATUS= and the journal. `nextWake` overrides the store's next due
+    /// instant (a retry after a failed cycle).
+    public func statusSummary(lastCycle report: RecurringRunReport? = nil, nextWake: Date? = nil) throws -> String {
         let counts = try store.counts()
-        let next = try store.nextWakeAt().map {
+        let next = try nextWake.map(ISO8601.formatUTC) ?? store.nextWakeAt().map {
             ISO8601.formatUTC(Date(timeIntervalSince1970: TimeInterval($0)))
         } ?? "nothing scheduled"
         var parts = ["next wake \(next)", "invoices due \(counts.invoices["Due"] ?? 0)",

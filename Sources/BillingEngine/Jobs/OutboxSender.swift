@@ -29,8 +29,14 @@ struct OutboxSender: Sendable {
             let failure = error as? DeliveryFailure
                 ?? (error as? BillingError).map { DeliveryFailure.transient($0.code.rawValue, $0.message) }
                 ?? DeliveryFailure.transient("INTERNAL_ERROR", "\(error)")
+            // A transport that refuses for a while (server down, timeouts, 4xx) is the channel's fault, not the
+            // message's; a permanent refusal or a failure before the transport was reached is the message's.
+            if error is DeliveryFailure, !failure.permanent {
+                engine.recordFailure(failure, scope: row.channel, retryAt: nil)
+            }
             return (row.id, record(failure, for: row))
         }
+        engine.recordSuccess(scope: row.channel)
         do {
             // A crash before this commit leaves the row `sending`; after its lease it is sent again with the same
             // Message-ID / idempotency key, which is how the receiver recognises the duplicate.

@@ -15,9 +15,6 @@ public final class Scheduler: @unchecked Sendable {
     /// Told a one-line summary after each cycle (systemd STATUS=).
     private let status: @Sendable (String) -> Void
 
-    /// After a failed cycle (database locked, disk full) the scheduler retries after this pause, not at once.
-    static let retryAfterFailure: TimeInterval = 30
-
     public init(engine: BillingEngine, status: @escaping @Sendable (String) -> Void = { _ in }) {
         self.engine = engine
         self.status = status
@@ -58,25 +55,30 @@ public final class Scheduler: @unchecked Sendable {
             condition.broadcast()
             condition.unlock()
         }
-        var failedAt: Date?
+        // Consecutive failed cycles: the retry waits 1, 2, 4 … 60 s (FaultBackoff) while the fault lasts.
+        var failures = 0
         while true {
             condition.lock()
             if stopping { condition.unlock(); return }
             running = true
             condition.unlock()
 
-            var summary: String
+            let summary: String
+            let next: Date?
             do {
                 let report = try engine.runCycle()
-                failedAt = nil
-                summary = try engine.statusSummary(lastCycle: report)
+                failures = 0
+                engine.recordSuccess()
+                next = planNextWake()
+                summary = engine.statusLine(lastCycle: report)
             } catch {
-                failedAt = engine.clock.now()
-                let message = (error as? BillingError)?.message ?? "\(error)"
-                engine.logger.error("billing cycle failed, retrying in \(Int(Self.retryAfterFailure)) s: \(message)")
-                summary = "degraded: \(message)"
+                failures += 1
+                let retryAt = engine.clock.now().addingTimeInterval(
+                    TimeInterval(FaultBackoff.seconds(afterFailures: failures)))
+                engine.recordFailure(error, retryAt: retryAt)
+                next = retryAt
+                summary = engine.statusLine(nextWake: retryAt)
             }
-            let next = planNextWake(failedAt: failedAt)
             status(summary)
 
             condition.lock()
@@ -94,8 +96,7 @@ public final class Scheduler: @unchecked Sendable {
 
     /// The earliest instant anything becomes due (`Store.nextWakeAt`: template runs, past-due boundaries,
     /// reminders, outbox attempts and leases). Work queued by a control command wakes the scheduler through `wake()`.
-    private func planNextWake(failedAt: Date?) -> Date? {
-        if let failedAt { return failedAt.addingTimeInterval(Self.retryAfterFailure) }
+    private func planNextWake() -> Date? {
         guard let next = (try? engine.store.nextWakeAt()) ?? nil else { return nil }
         return Date(timeIntervalSince1970: TimeInterval(next))
     }

@@ -1,5 +1,6 @@
 import BillingDomain
 import CSQLite
+import Foundation
 
 /// One connection to a SQLite database file through the system libsqlite3.
 ///
@@ -27,6 +28,13 @@ final class SQLiteConnection {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             if let db { sqlite3_close_v2(db) }
             throw BillingError(.storageError, "Cannot open database \(path): \(message).")
+        }
+        // SQLite falls back to a read-only open when the file cannot be opened for writing (an immutable file, a
+        // read-only mount); a writer that cannot write would fail every job, so it refuses to start instead.
+        if !readOnly && sqlite3_db_readonly(db, "main") == 1 {
+            sqlite3_close_v2(db)
+            throw BillingError(.storageError, "The database \(path) is read-only (file permissions, an immutable "
+                               + "attribute or a read-only mount); billingd needs to write it.", cause: .databaseReadOnly)
         }
         handle = db
         self.path = path
@@ -59,7 +67,7 @@ final class SQLiteConnection {
         if rc != SQLITE_OK {
             let message = errorMessage.map { String(cString: $0) } ?? lastErrorMessage
             sqlite3_free(errorMessage)
-            throw SQLiteConnection.error(rc, message, sql: sql)
+            throw error(rc, message, sql: sql)
         }
     }
 
@@ -91,7 +99,7 @@ final class SQLiteConnection {
         var raw: OpaquePointer?
         let rc = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &raw, nil)
         guard rc == SQLITE_OK, let raw else {
-            throw SQLiteConnection.error(rc, lastErrorMessage, sql: sql)
+            throw error(rc, lastErrorMessage, sql: sql)
         }
         return Statement(raw, connection: self)
     }
@@ -130,21 +138,39 @@ final class SQLiteConnection {
         }
     }
 
+    /// A failed call's error, with its cause where an operator can act on it (see `BillingError.cause`).
+    func error(_ rc: Int32, _ message: String, sql: String? = nil) -> BillingError {
+        var error = SQLiteConnection.error(rc, message, sql: sql)
+        // A write refused by the file system (an immutable file, a read-only mount) reaches SQLite as an I/O
+        // error on the WAL or the database; the operator's fix is to make them writable, so say that.
+        if error.cause == .databaseIOError, [path, path + "-wal"].contains(where: Self.isUnwritable) {
+            error = BillingError(.storageError, "Storage failed (database is read-only): \(message); "
+                                 + "\(path) or its -wal file cannot be written.", cause: .databaseReadOnly)
+        }
+        return error
+    }
+
+    private static func isUnwritable(_ file: String) -> Bool {
+        access(file, F_OK) == 0 && access(file, W_OK) != 0
+    }
+
     static func error(_ rc: Int32, _ message: String, sql: String? = nil) -> BillingError {
         let primary = rc & 0xff
         let kind: String
+        let cause: BillingError.Code?
         switch primary {
-        case SQLITE_BUSY, SQLITE_LOCKED: kind = "database is locked by another writer"
-        case SQLITE_FULL: kind = "disk full"
-        case SQLITE_READONLY: kind = "database is read-only"
-        case SQLITE_CORRUPT, SQLITE_NOTADB: kind = "database file is corrupt"
-        case SQLITE_IOERR: kind = "I/O error"
-        case SQLITE_CONSTRAINT: kind = "constraint violated"
-        default: kind = "SQLite error \(rc)"
+        case SQLITE_BUSY, SQLITE_LOCKED: (kind, cause) = ("database is locked by another writer", .databaseLocked)
+        case SQLITE_FULL: (kind, cause) = ("disk full", .databaseFull)
+        case SQLITE_READONLY: (kind, cause) = ("database is read-only", .databaseReadOnly)
+        case SQLITE_CORRUPT, SQLITE_NOTADB: (kind, cause) = ("database file is corrupt", .databaseCorrupt)
+        case SQLITE_IOERR: (kind, cause) = ("I/O error", .databaseIOError)
+        case SQLITE_CONSTRAINT: (kind, cause) = ("constraint violated", nil)
+        default: (kind, cause) = ("SQLite error \(rc)", nil)
         }
         // A row's data broke a rule (a constraint, a type): that row's problem, not the database's.
         let rowLevel = primary == SQLITE_CONSTRAINT || primary == SQLITE_MISMATCH || primary == SQLITE_TOOBIG
-        return BillingError(rowLevel ? .constraintViolated : .storageError, "Storage failed (\(kind)): \(message).")
+        return BillingError(rowLevel ? .constraintViolated : .storageError, "Storage failed (\(kind)): \(message).",
+                            cause: cause)
     }
 }
 

@@ -71,7 +71,7 @@ final class Statement {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false
         default:
-            let error = SQLiteConnection.error(rc, connection.lastErrorMessage)
+            let error = connection.error(rc, connection.lastErrorMessage)
             sqlite3_reset(raw)
             throw error
         }

@@ -100,3 +100,16 @@ final class OutboxFixture: @unchecked Sendable {
         try rows("SELECT type, ifnull(channel, ''), ifnull(error_code, ''), ifnull(error_message, '') FROM invoice_history WHERE type LIKE 'notification%' ORDER BY id")
     }
 }
+
+extension OutboxFixture {
+    /// A bulk resend of invoice 1 queued by another program: `count` e-mails, one per recipient
+    /// (r1@example.com …), each with its own idempotency key `prefix-N`, so its Message-ID is <prefix-N@example.com>.
+    func queueResends(_ count: Int, keyPrefix prefix: String) throws {
+        try SQLiteShell.execute(database, """
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(count))
+            INSERT INTO outbox (invoice_id, channel, kind, recipient, language, idempotency_key, status, next_attempt_at,
+                                created_at, updated_at)
+            SELECT 1, 'email', 'resend', 'r' || i || '@example.com', 'en', '\(prefix)-' || i, 'pending', 0, 0, 0 FROM n
+            """)
+    }
+}
