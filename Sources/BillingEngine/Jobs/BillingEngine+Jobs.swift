@@ -55,8 +55,9 @@ extension BillingEngine {
 
     /// The one-line status for systemd's STATUS= and the journal.
     public func statusSummary(lastCycle report: RecurringRunReport? = nil) throws -> String {
-        let counts = try store.counts()
-        let next = try store.nextWakeAt().map {
+        let snapshot = try store.statusSnapshot()
+        let counts = snapshot.counts
+        let next = snapshot.nextWakeAt.map {
             ISO8601.formatUTC(Date(timeIntervalSince1970: TimeInterval($0)))
         } ?? "nothing scheduled"
         var parts = ["next wake \(next)", "invoices due \(counts.invoices["Due"] ?? 0)",
