@@ -41,18 +41,21 @@ final class NotifyListener: @unchecked Sendable {
         return received
     }
 
-    /// The first datagram from index `from` on that has a line `line` (e.g. "READY=1"), waiting up to `timeout`.
-    func wait(for line: String, from: Int = 0, timeout: Duration = .seconds(60)) throws -> (index: Int, datagram: Datagram) {
+    /// The first datagram that has a line `line` (e.g. "READY=1"), waiting up to `timeout`.
+    func wait(for line: String, timeout: Duration = .seconds(60)) throws -> Datagram {
+        try wait(what: line, timeout: timeout) { $0.split(separator: "\n").contains { $0.hasPrefix(line) } }
+    }
+
+    /// The first datagram whose text satisfies `matches`.
+    func wait(what: String = "matching", timeout: Duration = .seconds(60),
+              matching matches: (String) -> Bool) throws -> Datagram {
         let deadline = Date().addingTimeInterval(TimeInterval(timeout.components.seconds))
         condition.lock()
         defer { condition.unlock() }
         while true {
-            if from < received.count,
-               let index = received[from...].firstIndex(where: { $0.text.split(separator: "\n").contains { $0.hasPrefix(line) } }) {
-                return (index, received[index])
-            }
+            if let found = received.first(where: { matches($0.text) }) { return found }
             guard condition.wait(until: deadline) else {
-                throw BenchFailure(description: "no \(line) notification within \(timeout)")
+                throw BenchFailure(description: "no \(what) notification within \(timeout)")
             }
         }
     }
@@ -116,16 +119,16 @@ final class DaemonUnderTest {
     /// Waits for READY=1 and returns the time from exec to it; fails with the daemon's log if it died instead.
     func waitReady(timeout: Duration = .seconds(120)) throws -> Duration {
         do {
-            return try notify.wait(for: "READY=1", timeout: timeout).datagram.at - startedAt
+            return try notify.wait(for: "READY=1", timeout: timeout).at - startedAt
         } catch {
             throw BenchFailure(description: "billingd did not become ready: \(error)\n\(logText())")
         }
     }
 
-    /// Waits for the STATUS= the scheduler sends after its first cycle (the first one after READY=1).
+    /// Waits for the STATUS= the scheduler sends after its first cycle: the first cycle summary not sent with READY=1
+    /// (a daemon that ran its first cycle before READY=1 may have sent it before READY=1).
     func waitFirstCycle() throws -> Duration {
-        let ready = try notify.wait(for: "READY=1")
-        return try notify.wait(for: "STATUS=next wake", from: ready.index + 1).datagram.at - startedAt
+        try notify.wait(matching: { $0.hasPrefix("STATUS=next wake") && !$0.hasPrefix("READY=1") }).at - startedAt
     }
 
     func logText() -> String {

@@ -47,7 +47,7 @@ struct BillingBench: ParsableCommand {
 
     func run() throws {
         #if DEBUG
-        print("warning: a debug build measures the Swift optimiser's absence; use swift run -c release billing-bench")
+        say("warning: a debug build measures the Swift optimiser's absence; use swift run -c release billing-bench")
         #endif
         let chosen = scenarios.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
         if let unknown = chosen.first(where: { !Self.allScenarios.contains($0) }) {
@@ -69,7 +69,7 @@ struct BillingBench: ParsableCommand {
         let daemonScenarios = chosen.filter { ["control", "start", "idle"].contains($0) }
         if !daemonScenarios.isEmpty {
             _ = try DaemonUnderTest.executable()  // fail before a long fixture build when billingd is not built
-            let prepared = try DaemonFixture.prepare(invoices: daemonInvoices, directory: fixture) { print($0) }
+            let prepared = try DaemonFixture.prepare(invoices: daemonInvoices, directory: fixture) { say($0) }
             defer { prepared.remove() }
             if chosen.contains("start") { record([try DaemonScenarios.start(prepared, starts: starts)]) }
             if chosen.contains("control") {
@@ -78,14 +78,14 @@ struct BillingBench: ParsableCommand {
             if chosen.contains("idle") { record([try DaemonScenarios.idle(prepared, seconds: idleSeconds)]) }
         }
         try writeReport(results)
-        print("report written to \(report)")
+        say("report written to \(report)")
     }
 
     func printRow(_ m: Measurement) {
         let extra = m.extra.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         let name = m.scenario.padding(toLength: 20, withPad: " ", startingAt: 0)
         let unit = m.unit.padding(toLength: 12, withPad: " ", startingAt: 0)
-        print(name + String(format: "%10d %9.3f s %12.0f ", m.size, m.seconds, m.rate) + unit + " " + extra)
+        say(name + String(format: "%10d %9.3f s %12.0f ", m.size, m.seconds, m.rate) + unit + " " + extra)
     }
 
     func writeReport(_ results: [Measurement]) throws {
@@ -102,6 +102,11 @@ struct BillingBench: ParsableCommand {
         let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])
         try data.write(to: URL(fileURLWithPath: report))
     }
+}
+
+/// A line on standard output at once, also when it is a file or a pipe (a long run shows its progress).
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
 
 BillingBench.main()
