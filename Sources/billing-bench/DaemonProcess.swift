@@ -116,6 +116,12 @@ final class DaemonUnderTest {
 
     var pid: Int32 { process.processIdentifier }
 
+    /// "shared" when the daemon maps libswiftCore.so, "static" when it was built with --static-swift-stdlib.
+    var swiftStdlib: String {
+        let maps = (try? String(contentsOfFile: "/proc/\(pid)/maps", encoding: .utf8)) ?? ""
+        return maps.contains("libswiftCore.so") ? "shared" : "static"
+    }
+
     /// Waits for READY=1 and returns the time from exec to it; fails with the daemon's log if it died instead.
     func waitReady(timeout: Duration = .seconds(120)) throws -> Duration {
         do {
@@ -164,7 +170,12 @@ final class DaemonUnderTest {
 /// What /proc says about a process: resident memory, CPU time, and context switches summed over its threads.
 struct ProcessSample {
     var rssKiB: Int
+    /// Of which file-backed (executable and shared libraries) and anonymous (heap, stacks).
+    var rssFileKiB: Int
+    var rssAnonKiB: Int
     var cpuTicks: Int
+    /// CPU time from the scheduler's accounting (`schedstat`), summed over the threads: finer than clock ticks.
+    var cpuNanoseconds: Int
     var voluntarySwitches: Int
     var involuntarySwitches: Int
     var threads: Int
@@ -172,6 +183,8 @@ struct ProcessSample {
     init(pid: Int32) throws {
         let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
         rssKiB = Self.field("VmRSS", in: status)
+        rssFileKiB = Self.field("RssFile", in: status)
+        rssAnonKiB = Self.field("RssAnon", in: status)
         // utime and stime are fields 14 and 15; the command name in parentheses may contain spaces.
         let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
         let afterName = stat[stat.index(after: stat.lastIndex(of: ")")!)...].split(separator: " ")
@@ -180,7 +193,11 @@ struct ProcessSample {
         threads = tasks.count
         voluntarySwitches = 0
         involuntarySwitches = 0
+        cpuNanoseconds = 0
         for task in tasks {
+            if let schedstat = try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/schedstat", encoding: .utf8) {
+                cpuNanoseconds += Int(schedstat.split(separator: " ").first ?? "") ?? 0
+            }
             guard let text = try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/status", encoding: .utf8) else { continue }
             voluntarySwitches += Self.field("voluntary_ctxt_switches", in: text)
             involuntarySwitches += Self.field("nonvoluntary_ctxt_switches", in: text)

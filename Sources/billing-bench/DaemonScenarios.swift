@@ -137,9 +137,11 @@ enum DaemonScenarios {
     static func start(_ fixture: DaemonFixture, starts: Int) throws -> Measurement {
         var ready: [Double] = []
         var firstCycle: [Double] = []
+        var stdlib = ""
         for _ in 0..<starts {
             let daemon = try DaemonUnderTest(database: fixture.database.path)
             ready.append(milliseconds(try daemon.waitReady()))
+            stdlib = daemon.swiftStdlib
             firstCycle.append(milliseconds(try daemon.waitFirstCycle()))
             try daemon.stop()
         }
@@ -147,7 +149,7 @@ enum DaemonScenarios {
         firstCycle.sort()
         let median = ready[ready.count / 2]
         return Measurement(scenario: "start", size: fixture.invoices, seconds: median / 1000, rate: median, unit: "ms to READY",
-                           extra: ["starts": String(starts), "minms": String(format: "%.1f", ready.first!),
+                           extra: ["starts": String(starts), "swiftStdlib": stdlib, "minms": String(format: "%.1f", ready.first!),
                                    "maxms": String(format: "%.1f", ready.last!),
                                    "firstCycleMedianMs": String(format: "%.1f", firstCycle[firstCycle.count / 2])])
     }
@@ -163,6 +165,7 @@ enum DaemonScenarios {
         let before = try ProcessSample(pid: daemon.pid)
         Thread.sleep(forTimeInterval: TimeInterval(seconds))
         let after = try ProcessSample(pid: daemon.pid)
+        let stdlib = daemon.swiftStdlib
         let pings = daemon.notify.count(of: "WATCHDOG=1", from: pingsBefore)
         let other = daemon.notify.datagrams.count - pingsBefore - pings
         try daemon.stop()
@@ -175,11 +178,14 @@ enum DaemonScenarios {
         return Measurement(
             scenario: "idle", size: fixture.invoices, seconds: Double(seconds), rate: Double(after.rssKiB) / 1024,
             unit: "MiB RSS",
-            extra: ["cpuMs": String(cpuMs), "contextSwitches": String(after.contextSwitches - before.contextSwitches),
+            extra: ["cpuMs": String(cpuMs),
+                    "cpuSchedMs": String(format: "%.2f", Double(after.cpuNanoseconds - before.cpuNanoseconds) / 1e6),
+                    "rssFileMiB": String(format: "%.1f", Double(after.rssFileKiB) / 1024),
+                    "rssAnonMiB": String(format: "%.1f", Double(after.rssAnonKiB) / 1024), "contextSwitches": String(after.contextSwitches - before.contextSwitches),
                     "voluntary": String(after.voluntarySwitches - before.voluntarySwitches),
                     "involuntary": String(after.involuntarySwitches - before.involuntarySwitches),
                     "watchdogPings": String(pings), "otherNotifications": String(other),
-                    "threads": String(after.threads), "watchdogUsec": String(watchdogSeconds * 1_000_000)])
+                    "threads": String(after.threads), "swiftStdlib": stdlib, "watchdogUsec": String(watchdogSeconds * 1_000_000)])
     }
 
     static func milliseconds(_ duration: Duration) -> Double {
