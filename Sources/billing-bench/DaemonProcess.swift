@@ -101,7 +101,7 @@ final class DaemonUnderTest {
         notify = try NotifyListener(folder: folder)
         socketPath = folder.appendingPathComponent("control.sock").path
         log = folder.appendingPathComponent("billingd.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process.executableURL = executable
         process.arguments = ["--database", database, "--socket", socketPath, "--now", Self.quietInstant]
         var environment = ["PATH": "/usr/bin:/bin", "HOME": folder.path, "STATE_DIRECTORY": folder.path,
@@ -118,7 +118,9 @@ final class DaemonUnderTest {
 
     /// "shared" when the daemon maps libswiftCore.so, "static" when it was built with --static-swift-stdlib.
     var swiftStdlib: String {
-        let maps = (try? String(contentsOfFile: "/proc/\(pid)/maps", encoding: .utf8)) ?? ""
+        // Read to the end: /proc files report size 0, and String(contentsOfFile:) stops after the first block.
+        let maps = FileHandle(forReadingAtPath: "/proc/\(pid)/maps")
+            .map { String(decoding: $0.readDataToEndOfFile(), as: UTF8.self) } ?? ""
         return maps.contains("libswiftCore.so") ? "shared" : "static"
     }
 
