@@ -66,6 +66,11 @@ public final class Store: @unchecked Sendable {
         writeLock.lock()
         writer.releaseMemory()
         writeLock.unlock()
+        releaseReaderMemory()
+    }
+
+    /// The reader's part of `releaseMemory`, which never waits for a write in progress.
+    func releaseReaderMemory() {
         readLock.lock()
         reader.releaseMemory()
         readLock.unlock()

@@ -24,14 +24,20 @@ extension Store {
     /// (`PRAGMA data_version` of the reader): the counts walk every invoice, and monitoring asks for them often
     /// while nothing changes.
     public func statusSnapshot() throws -> StatusSnapshot {
-        try read { db in
+        var counted = false
+        let snapshot = try read { db in
             // The pragma starts the read transaction, so the version is that of the snapshot read below.
             let version = try db.cached("PRAGMA data_version").scalarInt() ?? -1
             if let cached = statusCache, cached.dataVersion == version { return cached.snapshot }
             let snapshot = StatusSnapshot(counts: try counts(db), nextWakeAt: try nextWakeAt(db))
             statusCache = (version, snapshot)
+            counted = true
             return snapshot
         }
+        // The counts ran through every invoice's index entries: the pages they cached are not needed again until
+        // the next change, and an idle daemon should not hold them.
+        if counted { releaseReaderMemory() }
+        return snapshot
     }
 
     private func counts(_ db: SQLiteConnection) throws -> StoreCounts {
