@@ -56,7 +56,7 @@ let package = Package(
 
         // `swift run -c release billing-bench`: builds workloads through the daemon's own code and measures them.
         .executableTarget(name: "billing-bench", dependencies: [
-            "BillingEngine", "BillingStore", "BillingDomain", "CSQLite", argumentParser, logging,
+            "BillingEngine", "BillingStore", "BillingDomain", "ControlProtocol", "CSQLite", argumentParser, logging,
         ]),
 
         // Helpers shared by the test targets (a seeded generator for property and fuzz tests).

@@ -5,9 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/opt/swift/usr/bin:$PATH"
 deploy/setup.sh
-swift build -c release --product billingd
-swift build -c release --product billingctl
-bin=$(swift build -c release --show-bin-path)
+# The Swift runtime linked into the binaries: about 5 MiB less resident memory for an idle billingd and a faster
+# start than loading the runtime's shared libraries (README, "Performance").
+swift build -c release --static-swift-stdlib --product billingd
+swift build -c release --static-swift-stdlib --product billingctl
+bin=$(swift build -c release --static-swift-stdlib --show-bin-path)
 install -m 0755 "$bin/billingd" "$bin/billingctl" /usr/local/bin/
 install -m 0644 deploy/billingd.service deploy/billingd.socket /etc/systemd/system/
 install -m 0644 deploy/billingd.sysusers /usr/lib/sysusers.d/billingd.conf

@@ -29,6 +29,8 @@ public final class Store: @unchecked Sendable {
     private let reader: SQLiteConnection
     private let writeLock = NSLock()
     private let readLock = NSLock()
+    /// The last status snapshot and the reader's data version it was read at; guarded by `readLock`.
+    var statusCache: (dataVersion: Int64, snapshot: StatusSnapshot)?
 
     /// Opens the database, creating it and its folder if needed, and runs pending migrations.
     public init(options: Options, now: Int64) throws {
@@ -64,6 +66,11 @@ public final class Store: @unchecked Sendable {
         writeLock.lock()
         writer.releaseMemory()
         writeLock.unlock()
+        releaseReaderMemory()
+    }
+
+    /// The reader's part of `releaseMemory`, which never waits for a write in progress.
+    func releaseReaderMemory() {
         readLock.lock()
         reader.releaseMemory()
         readLock.unlock()

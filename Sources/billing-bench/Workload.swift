@@ -9,16 +9,27 @@ final class BenchDatabase {
     let folder: URL
     var path: String { folder.appendingPathComponent("billing.sqlite").path }
 
-    init(name: String) throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("billing-bench-\(name)-\(UUID().uuidString)")
+    convenience init(name: String) throws {
+        try self.init(folder: FileManager.default.temporaryDirectory
+            .appendingPathComponent("billing-bench-\(name)-\(UUID().uuidString)"))
+    }
+
+    init(folder: URL) throws {
+        self.folder = folder
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     }
 
-    func engine(at instant: String, catchUpLimit: Int = 120, dunningDays: [Int] = []) throws -> BillingEngine {
+    func engine(at instant: String, catchUpLimit: Int = 120, dunningDays: [Int] = [],
+                configure: (inout Configuration) -> Void = { _ in }) throws -> BillingEngine {
         var configuration = Configuration.embeddedDefault()
         configuration.databasePath = path
         configuration.catchUpLimit = catchUpLimit
         configuration.dunningDays = dunningDays
+        for (channel, keyPath) in [("email", \Configuration.emailSpoolDirectory), ("sms", \.smsSpoolDirectory),
+                                   ("post", \.postSpoolDirectory)] {
+            configuration[keyPath: keyPath] = folder.appendingPathComponent("spool/\(channel)").path
+        }
+        configure(&configuration)
         var logger = Logger(label: "billing-bench")
         logger.logLevel = .warning
         return try BillingEngine(configuration: configuration, clock: .simulated(startingAt: Workload.instant(instant)),
@@ -69,17 +80,23 @@ enum Workload {
             .totals.incVat ?? 0
     }
 
+    /// Which notifications the customers agreed to: both (two outbox rows per invoice), e-mail only, or none
+    /// (no outbox rows; the history says why), for scenarios that measure one channel or none.
+    enum Contact { case emailAndSMS, emailOnly, none }
+
     /// Imports `count` templates through the store's import operation, in document-sized chunks.
     /// Half the templates are due 10 days after issue and half 60 days, so a sweep 30 days on finds half overdue.
-    static func importTemplates(_ count: Int, into engine: BillingEngine, runDate: LocalDateTime) throws {
+    static func importTemplates(_ count: Int, into engine: BillingEngine, runDate: LocalDateTime,
+                                contact: Contact = .emailAndSMS) throws {
         let chunk = 5_000
         var start = 0
         while start < count {
             let end = min(count, start + chunk)
             let customers = Set((start..<end).map { $0 / 10 }).sorted().map { c in
-                Customer(guid: "c-\(c)", firstName: "Customer", lastName: "\(c)", email: "c\(c)@example.com",
-                         mobilePhone: "+4670\(String(format: "%07d", c % 10_000_000))", emailConsent: true,
-                         smsConsent: true, language: "sv")
+                Customer(guid: "c-\(c)", firstName: "Customer", lastName: "\(c)",
+                         email: contact == .none ? nil : "c\(c)@example.com",
+                         mobilePhone: "+4670\(String(format: "%07d", c % 10_000_000))", emailConsent: contact != .none,
+                         smsConsent: contact == .emailAndSMS, language: "sv")
             }
             let templates = (start..<end).map { template($0, runDate: runDate, dueDays: $0 % 2 == 0 ? 10 : 60) }
             _ = try engine.store.importCatalog(customers: customers, templates: templates, now: 0)

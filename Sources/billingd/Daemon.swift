@@ -54,7 +54,6 @@ final class Daemon: @unchecked Sendable {
             handler: { request, peer in router.handle(request, peer: peer) })
         server.start()
         let scheduler = Scheduler(engine: engine) { status in SystemdNotifier.notify("STATUS=\(status)") }
-        scheduler.start()
         let watchdog = SystemdNotifier.watchdogInterval().map { interval in
             Watchdog(interval: interval, logger: logger) { [engine] in try engine.store.ping() }
         }
@@ -62,7 +61,11 @@ final class Daemon: @unchecked Sendable {
             "billingd \(BillingEngine.version) ready",
             metadata: ["database": "\(engine.store.path)",
                        "socket": "\(activated ? "fd \(listener) (socket activation)" : configuration.socketPath)"])
-        SystemdNotifier.notify("READY=1\nSTATUS=\(statusLine())")
+        // Ready once the migrations ran and the socket is bound: that is when clients can be served (the server
+        // answers while a cycle runs). The first cycle, which may be a long catch-up, comes after; its summary
+        // follows as STATUS=. Counting the queues here would delay readiness by a scan of every invoice.
+        SystemdNotifier.notify("READY=1\nSTATUS=ready; first billing cycle running")
+        scheduler.start()
         // Pings start once the service is ready: a ping before READY=1 would tell systemd nothing.
         watchdog?.start()
 

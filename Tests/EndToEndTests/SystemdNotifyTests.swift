@@ -31,13 +31,18 @@ private func currencyConfig(_ code: String) -> String {
 
 @Suite("sd_notify: readiness, status, watchdog, reload, stop")
 struct SystemdNotifyTests {
-    @Test func readyCarriesStatusThenWatchdogPingsAtHalfTheIntervalAndSigtermStopsWithExitZero() throws {
+    @Test func readyComesBeforeTheFirstCycleWhoseStatusFollowsThenWatchdogPingsAtHalfTheIntervalAndSigtermStopsWithExitZero() throws {
         let notify = try NotifyListener()
         defer { notify.close() }
         let daemon = try DaemonProcess(environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "1000000"])
 
-        let ready = try notify.wait(for: "READY=1").datagram
-        let status = try #require(ready.value("STATUS"), "READY=1 comes with a STATUS= line")
+        let (readyIndex, ready) = try notify.wait(for: "READY=1")
+        let readyStatus = try #require(ready.value("STATUS"), "READY=1 comes with a STATUS= line")
+        #expect(readyStatus.contains("first billing cycle running"), "\(readyStatus)")
+        let firstCycle = try notify.wait(from: readyIndex + 1, "the first cycle's STATUS=") {
+            $0.value("STATUS")?.contains("next wake") == true
+        }.datagram
+        let status = try #require(firstCycle.value("STATUS"))
         #expect(status.contains("next wake nothing scheduled"), "\(status)")
         #expect(status.contains("invoices due 0") && status.contains("outbox pending 0"), "\(status)")
         #expect(!notify.datagrams.prefix(while: { !$0.has("READY=1") }).contains { $0.has("WATCHDOG=1") },

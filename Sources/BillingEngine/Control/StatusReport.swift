@@ -9,11 +9,12 @@ enum StatusReport {
     static let outboxStatuses = ["pending", "sending", "sent", "failed", "dead", "withdrawn"]
 
     static func json(_ engine: BillingEngine) throws -> JSONValue {
-        let counts = try engine.store.counts()
+        let snapshot = try engine.store.statusSnapshot()
+        let counts = snapshot.counts
         func grouped(_ keys: [String], _ counts: [String: Int]) -> JSONValue {
             .object(keys.map { JSONMember(key: $0, value: JSONValue(counts[$0] ?? 0), line: 0) })
         }
-        let nextWake = try engine.store.nextWakeAt().map {
+        let nextWake = snapshot.nextWakeAt.map {
             JSONValue.string(ISO8601.formatUTC(Date(timeIntervalSince1970: TimeInterval($0))))
         } ?? .null
         return [

@@ -56,8 +56,9 @@ extension BillingEngine {
     /// The one-line status for systemd's STATUS= and the journal. `nextWake` overrides the store's next due
     /// instant (a retry after a failed cycle).
     public func statusSummary(lastCycle report: RecurringRunReport? = nil, nextWake: Date? = nil) throws -> String {
-        let counts = try store.counts()
-        let next = try nextWake.map(ISO8601.formatUTC) ?? store.nextWakeAt().map {
+        let snapshot = try store.statusSnapshot()
+        let counts = snapshot.counts
+        let next = nextWake.map(ISO8601.formatUTC) ?? snapshot.nextWakeAt.map {
             ISO8601.formatUTC(Date(timeIntervalSince1970: TimeInterval($0)))
         } ?? "nothing scheduled"
         var parts = ["next wake \(next)", "invoices due \(counts.invoices["Due"] ?? 0)",

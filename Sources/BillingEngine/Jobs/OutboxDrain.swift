@@ -58,9 +58,10 @@ struct OutboxDrain {
                     outcomes.add(sender.deliver(batch[index]))
                 }
             }
+            let sentRecorded = sender.recordSent(outcomes.sent(of: batch))
             let untouched = batch.map(\.id).filter { !outcomes.handled.contains($0) }
             if !untouched.isEmpty { try engine.store.releaseOutbox(ids: untouched, now: engine.clock.nowSeconds()) }
-            outcomes.merge(into: &report)
+            outcomes.merge(into: &report, sentRecorded: sentRecorded)
         }
         if report.claimed > 0 {
             engine.logger.info(
@@ -104,12 +105,23 @@ private final class Outcomes: @unchecked Sendable {
         return Set(results.map(\.0))
     }
 
-    func merge(into report: inout OutboxDrainReport) {
+    /// The rows of `batch` that went out, with what the provider said.
+    func sent(of batch: [OutboxMessage]) -> [(row: OutboxMessage, providerID: String)] {
+        lock.lock()
+        defer { lock.unlock() }
+        let rows = Dictionary(uniqueKeysWithValues: batch.map { ($0.id, $0) })
+        return results.compactMap { id, outcome in
+            guard case .sent(let providerID) = outcome, let row = rows[id] else { return nil }
+            return (row, providerID)
+        }
+    }
+
+    func merge(into report: inout OutboxDrainReport, sentRecorded: Bool) {
         lock.lock()
         defer { lock.unlock() }
         for (_, outcome) in results {
             switch outcome {
-            case .sent: report.sent += 1
+            case .sent: if sentRecorded { report.sent += 1 }
             case .retrying: report.retrying += 1
             case .failed: report.failed += 1
             case .dead: report.dead += 1

@@ -4,9 +4,11 @@ import BillingStore
 import Foundation
 import Logging
 
-/// Sends one claimed outbox row and records the result. Called from several sender threads at once.
+/// Sends one claimed outbox row and records a failure at once; successes are recorded per batch (`recordSent`).
+/// Called from several sender threads at once.
 struct OutboxSender: Sendable {
-    enum Outcome: Sendable { case sent, retrying, failed, dead, unrecorded }
+    /// `sent`: handed over, to be recorded with the rest of its batch.
+    enum Outcome: Sendable { case sent(providerID: String), retrying, failed, dead, unrecorded }
 
     let engine: BillingEngine
     let channels: OutboxChannels
@@ -37,19 +39,31 @@ struct OutboxSender: Sendable {
             return (row.id, record(failure, for: row))
         }
         engine.recordSuccess(scope: row.channel)
+        return (row.id, .sent(providerID: providerID))
+    }
+
+    /// Records a batch's sent messages in one commit; false when that failed (they stay `sending`).
+    ///
+    /// A crash before this commit leaves the rows `sending`; after their lease they are sent again with the same
+    /// Message-ID / idempotency key, which is how the receiver recognises the duplicate. Up to a batch
+    /// (`outbox.concurrency` × 8 messages) can be resent that way, in exchange for one sync per batch, not per message.
+    func recordSent(_ sends: [(row: OutboxMessage, providerID: String)]) -> Bool {
+        guard !sends.isEmpty else { return true }
         do {
-            // A crash before this commit leaves the row `sending`; after its lease it is sent again with the same
-            // Message-ID / idempotency key, which is how the receiver recognises the duplicate.
-            try engine.store.markOutboxSent(id: row.id, providerMessageId: providerID, now: engine.clock.nowSeconds())
+            try engine.store.markOutboxSent(sends.map { ($0.row.id, $0.providerID) }, now: engine.clock.nowSeconds())
         } catch {
-            engine.logger.error("notification sent but not recorded; it will be sent again after its lease: \(error)",
-                                metadata: metadata(row))
-            return (row.id, .unrecorded)
+            for send in sends {
+                engine.logger.error("notification sent but not recorded; it will be sent again after its lease: \(error)",
+                                    metadata: metadata(send.row))
+            }
+            return false
         }
-        engine.logger.info("notification sent", metadata: metadata(row).merging([
-            "provider_id": "\(providerID)", "message_id": "\(JournalMessageID.notificationSent)",
-        ]) { $1 })
-        return (row.id, .sent)
+        for send in sends {
+            engine.logger.info("notification sent", metadata: metadata(send.row).merging([
+                "provider_id": "\(send.providerID)", "message_id": "\(JournalMessageID.notificationSent)",
+            ]) { $1 })
+        }
+        return true
     }
 
     private func send(_ row: OutboxMessage) throws -> String {

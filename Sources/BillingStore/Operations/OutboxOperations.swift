@@ -79,20 +79,32 @@ extension Store {
     /// (an expired lease, a cancellation), except a row already marked sent: that is the duplicate of a resend.
     @discardableResult
     public func markOutboxSent(id: Int64, providerMessageId: String?, now: Int64) throws -> Bool {
+        try markOutboxSent([(id, providerMessageId)], now: now) == 1
+    }
+
+    /// Records a batch of sent messages in one transaction (one commit, one sync, instead of one per message) and
+    /// returns how many rows it marked. A crash before the commit leaves the whole batch `sending`: up to a batch
+    /// is sent again after the lease, each message with its same Message-ID.
+    @discardableResult
+    public func markOutboxSent(_ sends: [(id: Int64, providerMessageId: String?)], now: Int64) throws -> Int {
         try write { db in
             try db.transaction {
-                guard let row = try db.cached("""
-                    UPDATE outbox SET status = 'sent', provider_message_id = ?, sent_at = ?, updated_at = ?,
-                        lease_until = NULL, attempts = attempts + 1
-                    WHERE id = ? AND status <> 'sent'
-                    RETURNING invoice_id, channel, recipient, kind
-                    """).bind(.string(providerMessageId), .integer(now), .integer(now), .integer(id))
-                    .first({ ($0.optionalInt64(0), $0.text(1), $0.text(2), $0.text(3)) }) else { return false }
-                if let invoiceID = row.0 {
-                    try History.add(invoiceID, "notification_sent", at: now, channel: row.1, target: row.2,
-                                    detail: "\(row.3); provider id \(providerMessageId ?? "-")", db: db)
+                var marked = 0
+                for (id, providerMessageId) in sends {
+                    guard let row = try db.cached("""
+                        UPDATE outbox SET status = 'sent', provider_message_id = ?, sent_at = ?, updated_at = ?,
+                            lease_until = NULL, attempts = attempts + 1
+                        WHERE id = ? AND status <> 'sent'
+                        RETURNING invoice_id, channel, recipient, kind
+                        """).bind(.string(providerMessageId), .integer(now), .integer(now), .integer(id))
+                        .first({ ($0.optionalInt64(0), $0.text(1), $0.text(2), $0.text(3)) }) else { continue }
+                    marked += 1
+                    if let invoiceID = row.0 {
+                        try History.add(invoiceID, "notification_sent", at: now, channel: row.1, target: row.2,
+                                        detail: "\(row.3); provider id \(providerMessageId ?? "-")", db: db)
+                    }
                 }
-                return true
+                return marked
             }
         }
     }

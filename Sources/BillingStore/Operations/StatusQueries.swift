@@ -9,20 +9,48 @@ public struct StoreCounts: Sendable, Equatable {
     public var nextTemplateRunAt: Int64?
 }
 
+/// What `billingctl status` and STATUS= show of the store: the counts and the next wake, from one snapshot.
+public struct StatusSnapshot: Sendable, Equatable {
+    public var counts: StoreCounts
+    public var nextWakeAt: Int64?
+}
+
 extension Store {
     public func counts() throws -> StoreCounts {
-        try read { db in
-            func grouped(_ sql: String) throws -> [String: Int] {
-                var result: [String: Int] = [:]
-                for (key, count) in try db.cached(sql).all({ ($0.text(0), $0.int(1)) }) { result[key] = count }
-                return result
-            }
-            return StoreCounts(
-                templates: try grouped("SELECT status, count(*) FROM templates GROUP BY status"),
-                invoices: try grouped("SELECT status, count(*) FROM invoices GROUP BY status"),
-                outbox: try grouped("SELECT status, count(*) FROM outbox GROUP BY status"),
-                nextTemplateRunAt: try db.cached(
-                    "SELECT min(next_run_at) FROM templates WHERE status = 'active'").scalarInt())
+        try read { db in try counts(db) }
+    }
+
+    /// The counts and the next wake, computed again only when another connection committed since the last call
+    /// (`PRAGMA data_version` of the reader): the counts walk every invoice, and monitoring asks for them often
+    /// while nothing changes.
+    public func statusSnapshot() throws -> StatusSnapshot {
+        var counted = false
+        let snapshot = try read { db in
+            // The pragma starts the read transaction, so the version is that of the snapshot read below.
+            let version = try db.cached("PRAGMA data_version").scalarInt() ?? -1
+            if let cached = statusCache, cached.dataVersion == version { return cached.snapshot }
+            let snapshot = StatusSnapshot(counts: try counts(db), nextWakeAt: try nextWakeAt(db))
+            statusCache = (version, snapshot)
+            counted = true
+            return snapshot
         }
+        // The counts ran through every invoice's index entries: the pages they cached are not needed again until
+        // the next change, and an idle daemon should not hold them.
+        if counted { releaseReaderMemory() }
+        return snapshot
+    }
+
+    private func counts(_ db: SQLiteConnection) throws -> StoreCounts {
+        func grouped(_ sql: String) throws -> [String: Int] {
+            var result: [String: Int] = [:]
+            for (key, count) in try db.cached(sql).all({ ($0.text(0), $0.int(1)) }) { result[key] = count }
+            return result
+        }
+        return StoreCounts(
+            templates: try grouped("SELECT status, count(*) FROM templates GROUP BY status"),
+            invoices: try grouped("SELECT status, count(*) FROM invoices GROUP BY status"),
+            outbox: try grouped("SELECT status, count(*) FROM outbox GROUP BY status"),
+            nextTemplateRunAt: try db.cached(
+                "SELECT min(next_run_at) FROM templates WHERE status = 'active'").scalarInt())
     }
 }

@@ -108,15 +108,26 @@ extension Store {
     /// The earliest instant at which something becomes due: a template run, a past-due boundary, a reminder, an
     /// outbox message's next attempt or a dead sender's lease running out.
     public func nextWakeAt() throws -> Int64? {
-        try read { db in
-            try db.cached("""
-                SELECT min(t) FROM (
-                    SELECT min(next_run_at) AS t FROM templates WHERE status = 'active'
-                    UNION ALL SELECT min(past_due_at) FROM invoices WHERE status = 'Due'
-                    UNION ALL SELECT min(next_reminder_at) FROM invoices WHERE status = 'PastDue'
-                    UNION ALL SELECT min(CASE status WHEN 'pending' THEN next_attempt_at ELSE lease_until END)
-                        FROM outbox WHERE status IN ('pending', 'sending'))
-                """).scalarInt()
-        }
+        try read { db in try nextWakeAt(db) }
+    }
+
+    /// Each invoice minimum must be one seek into its partial index: on the equality `status = ?` SQLite prefers
+    /// `invoices_status` and visits every Due invoice (133 ms at a million), so the indexes are named.
+    static let nextWake = """
+        SELECT min(t) FROM (
+            SELECT min(next_run_at) AS t FROM templates INDEXED BY templates_due WHERE status = 'active'
+            UNION ALL SELECT min(past_due_at) FROM invoices INDEXED BY invoices_past_due WHERE status = 'Due'
+            UNION ALL SELECT min(next_reminder_at) FROM invoices INDEXED BY invoices_reminders WHERE status = 'PastDue'
+            UNION ALL SELECT min(CASE status WHEN 'pending' THEN next_attempt_at ELSE lease_until END)
+                FROM outbox WHERE status IN ('pending', 'sending'))
+        """
+
+    func nextWakeAt(_ db: SQLiteConnection) throws -> Int64? {
+        try db.cached(Store.nextWake).scalarInt()
+    }
+
+    /// SQLite's plan for `nextWakeAt`, for tests.
+    public func nextWakeQueryPlan() throws -> [String] {
+        try read { db in try db.prepare("EXPLAIN QUERY PLAN \(Store.nextWake)").all { $0.text(3) } }
     }
 }
