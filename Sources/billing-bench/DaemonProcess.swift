@@ -157,15 +157,46 @@ final class DaemonUnderTest {
         }
     }
 
-    /// `billingd` from the same build folder as this benchmark (`swift build -c release --product billingd`).
+    /// `billingd` from the same build folder as this benchmark. When the package's sources are where this benchmark
+    /// was built from, `swift build -c release --product billingd` runs first (a no-op when it is up to date), so
+    /// `swift run -c release billing-bench` on a fresh clone measures the daemon of the same sources.
     static func executable() throws -> URL {
+        try built.get()
+    }
+
+    private static let built = Result<URL, Error> {
         let own = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let candidate = URL(fileURLWithPath: own).deletingLastPathComponent().appendingPathComponent("billingd")
+        try buildDaemon(beside: candidate)
         guard FileManager.default.isExecutableFile(atPath: candidate.path) else {
             throw BenchFailure(description: "no billingd next to the benchmark at \(candidate.path): "
                 + "run `swift build -c release --product billingd` first")
         }
         return candidate
+    }
+
+    private static func buildDaemon(beside candidate: URL) throws {
+        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        guard FileManager.default.fileExists(atPath: packageRoot.appendingPathComponent("Package.swift").path),
+              candidate.path.hasPrefix(packageRoot.path + "/.build/") else { return }
+        #if DEBUG
+        let configuration = "debug"
+        #else
+        let configuration = "release"
+        #endif
+        print("building billingd (\(configuration)) for the daemon scenarios …")
+        fflush(nil)  // every stream: the line shows before the build output
+        let build = Process()
+        build.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        build.arguments = ["swift", "build", "-c", configuration, "--product", "billingd"]
+        build.currentDirectoryURL = packageRoot
+        try build.run()
+        build.waitUntilExit()
+        guard build.terminationStatus == 0 else {
+            throw BenchFailure(description: "`swift build -c \(configuration) --product billingd` failed "
+                + "(exit \(build.terminationStatus))")
+        }
     }
 }
 
