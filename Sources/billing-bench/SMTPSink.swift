@@ -58,67 +58,139 @@ final class SMTPSink: @unchecked Sendable {
         }
     }
 
+    /// Replies go out when the client has no further command waiting, so a pipelined group is answered in one
+    /// write, as Postfix does; a client that waits for each reply gets each at once.
     private func serve(_ connection: BlockingSocket) throws {
-        try connection.write("220 sink ESMTP\r\n")
+        var replies: [UInt8] = []
+        func reply(_ text: String, flush: Bool = false) throws {
+            replies += text.utf8
+            if flush || !connection.hasBufferedLine {
+                try connection.write(replies)
+                replies.removeAll(keepingCapacity: true)
+            }
+        }
+        try reply("220 sink ESMTP\r\n")
         while let line = try connection.readLine() {
             let verb = String(decoding: line.prefix(4), as: UTF8.self).uppercased()
             switch verb {
-            case "EHLO": try connection.write("250-sink\r\n250-8BITMIME\r\n250 SIZE 52428800\r\n")
+            // PIPELINING as Postfix and most relays offer it: commands are read and answered in order either way.
+            case "EHLO": try reply("250-sink\r\n250-PIPELINING\r\n250-8BITMIME\r\n250 SIZE 52428800\r\n")
             case "DATA":
-                try connection.write("354 go ahead\r\n")
+                try reply("354 go ahead\r\n", flush: true)
                 guard let size = try connection.readMessageText() else { return }
                 lock.lock()
                 _messages += 1
                 _bytes += size
                 let number = _messages
                 lock.unlock()
-                try connection.write("250 2.0.0 queued as \(number)\r\n")
+                try reply("250 2.0.0 queued as \(number)\r\n")
             case "QUIT":
-                try connection.write("221 bye\r\n")
+                try reply("221 bye\r\n", flush: true)
                 return
-            default: try connection.write("250 ok\r\n")
+            default: try reply("250 ok\r\n")
             }
         }
     }
 }
 
-/// The reference client: the simplest sender there is, one connection reused for every message, each command
-/// waiting for its reply (no pipelining), messages of a given size prepared before the clock starts.
+/// The reference client: the simplest sender there is. Messages of a given size prepared before the clock starts,
+/// connections opened and greeted before it starts too, every connection reused for all its messages. With
+/// `pipelining`, MAIL, RCPT and DATA go out in one write and their three replies are read after it (RFC 2920, as
+/// the drain does when the server offers it); without, each command waits for its reply.
 enum PlainSMTPClient {
-    /// Sends `count` messages of about `size` bytes and returns the seconds it took.
-    static func send(count: Int, size: Int, port: UInt16) throws -> Double {
+    /// Sends `count` messages of about `size` bytes over `connections` parallel connections (a thread each) and
+    /// returns the seconds it took.
+    static func send(count: Int, size: Int, port: UInt16, connections: Int = 1, pipelining: Bool) throws -> Double {
         let line = Array(repeating: UInt8(ascii: "A"), count: 76) + [13, 10]
         var text = Array("From: bench@example.com\r\nTo: sink@example.com\r\nSubject: plain\r\n\r\n".utf8)
         while text.count + line.count <= size { text += line }
         text += Array(".\r\n".utf8)
-        let connection = try BlockingSocket.connectLoopback(port: port)
-        func expect(_ code: String) throws {
-            // A multi-line reply ends with the line whose fourth character is a space.
-            while let reply = try connection.readLine() {
-                guard reply.starts(with: Array(code.utf8)) else {
-                    throw BenchFailure(description: "the sink answered \(String(decoding: reply, as: UTF8.self)), expected \(code)")
+        let message = text
+        let failure = LockedFailure()
+        let ready = DispatchGroup(), started = DispatchSemaphore(value: 0), sent = DispatchGroup(), closed = DispatchGroup()
+        for index in 0..<connections {
+            // An even share each; the first connections take the remainder.
+            let share = count / connections + (index < count % connections ? 1 : 0)
+            ready.enter()
+            sent.enter()
+            closed.enter()
+            Thread.detachNewThread {
+                defer { closed.leave() }
+                var greeted = false
+                do {
+                    let socket = try BlockingSocket.connectLoopback(port: port)
+                    try expect("220", on: socket)
+                    try socket.write("EHLO plain\r\n")
+                    try expect("250", on: socket)
+                    greeted = true
+                    ready.leave()
+                    started.wait()
+                    defer { sent.leave() }
+                    for _ in 0..<share {
+                        if pipelining {
+                            try socket.write("MAIL FROM:<bench@example.com>\r\nRCPT TO:<sink@example.com>\r\nDATA\r\n")
+                            try expect("250", on: socket)
+                            try expect("250", on: socket)
+                            try expect("354", on: socket)
+                        } else {
+                            try socket.write("MAIL FROM:<bench@example.com>\r\n")
+                            try expect("250", on: socket)
+                            try socket.write("RCPT TO:<sink@example.com>\r\n")
+                            try expect("250", on: socket)
+                            try socket.write("DATA\r\n")
+                            try expect("354", on: socket)
+                        }
+                        try socket.write(message)
+                        try expect("250", on: socket)
+                    }
+                    try socket.write("QUIT\r\n")
+                    try expect("221", on: socket)
+                } catch {
+                    failure.record(error)
+                    if !greeted {
+                        ready.leave()
+                        sent.leave()
+                    }
                 }
-                if reply.count < 4 || reply[3] == 32 { return }
-            }
-            throw BenchFailure(description: "the sink closed the connection")
-        }
-        try expect("220")
-        try connection.write("EHLO plain\r\n")
-        try expect("250")
-        let (_, seconds) = try measure {
-            for _ in 0..<count {
-                try connection.write("MAIL FROM:<bench@example.com>\r\n")
-                try expect("250")
-                try connection.write("RCPT TO:<sink@example.com>\r\n")
-                try expect("250")
-                try connection.write("DATA\r\n")
-                try expect("354")
-                try connection.write(text)
-                try expect("250")
             }
         }
-        try connection.write("QUIT\r\n")
-        try expect("221")
+        // Connections open and greeted before the clock starts, as the drain's are after its first message.
+        ready.wait()
+        let (_, seconds) = measure {
+            for _ in 0..<connections { started.signal() }
+            sent.wait()
+        }
+        closed.wait()
+        if let error = failure.error { throw error }
         return seconds
+    }
+
+    private static func expect(_ code: String, on connection: BlockingSocket) throws {
+        // A multi-line reply ends with the line whose fourth character is a space.
+        while let reply = try connection.readLine() {
+            guard reply.starts(with: Array(code.utf8)) else {
+                throw BenchFailure(description: "the sink answered \(String(decoding: reply, as: UTF8.self)), expected \(code)")
+            }
+            if reply.count < 4 || reply[3] == 32 { return }
+        }
+        throw BenchFailure(description: "the sink closed the connection")
+    }
+}
+
+/// The first error of the plain client's threads.
+private final class LockedFailure: @unchecked Sendable {
+    private let lock = NSLock()
+    private var first: Error?
+
+    func record(_ error: Error) {
+        lock.lock()
+        if first == nil { first = error }
+        lock.unlock()
+    }
+
+    var error: Error? {
+        lock.lock()
+        defer { lock.unlock() }
+        return first
     }
 }

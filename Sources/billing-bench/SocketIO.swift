@@ -30,6 +30,9 @@ final class BlockingSocket {
 
     func write(_ text: String) throws { try write(Array(text.utf8)) }
 
+    /// Whether a whole line has already arrived (a pipelining client's next command).
+    var hasBufferedLine: Bool { buffer[start...].contains(10) }
+
     /// The next line without its terminator, or nil at the end of the stream.
     func readLine() throws -> [UInt8]? {
         var scanned = start

@@ -119,6 +119,29 @@ struct OutboxSMTPTests {
         #expect(sink.count() == 0)
     }
 
+    /// With PIPELINING offered, MAIL, RCPT and DATA go out together; a refused recipient still fails the message
+    /// with the server's code, a 4xx to the message text is retried, and the other messages go through.
+    @Test func pipelinedEnvelopeKeepsTheRepliesApartAndDelivers() throws {
+        let sink = try LoopbackServer.smtpSink(plan: #"""
+            {"pipelining": true, "rcpt_replies": ["550 5.1.1 <asa@example.com>: Recipient address rejected"],
+             "data_replies": ["451 4.3.0 Mailbox temporarily unavailable"]}
+            """#)
+        let fixture = try OutboxFixture(Self.smtp(sink.port))
+        try fixture.once(OutboxFixture.firstRun)
+        #expect(try fixture.outbox("email")[0...2] == ["failed", "1", "SMTP_550"])
+        let failure = try #require(try fixture.notificationHistory().first { $0[0] == "notification_failed" })
+        #expect(failure[3].contains("550 5.1.1 <asa@example.com>: Recipient address rejected (after RCPT)"))
+        try fixture.queueResends(3, keyPrefix: "piped")
+        try fixture.once("2027-01-31T11:00:00+01:00")
+        try fixture.once("2027-01-31T13:00:00+01:00")
+        let left = try fixture.rows("SELECT status, count(*) FROM outbox WHERE idempotency_key LIKE 'piped-%' GROUP BY status")
+        #expect(left == [["sent", "3"]])
+        let attempts = try fixture.rows("SELECT error_code FROM outbox_attempts ORDER BY id").map { $0[0] }
+        #expect(attempts == ["SMTP_550", "SMTP_451"])
+        #expect(Set(try sink.records().compactMap { $0["messageId"]?.stringValue })
+            == Set((1...3).map { "<piped-\($0)@example.com>" }))
+    }
+
     @Test func connectionDroppedMidDataIsRetriedWithTheSameMessageID() throws {
         let sink = try LoopbackServer.smtpSink(plan: #"{"drop_data": 1}"#)
         let fixture = try OutboxFixture(Self.smtp(sink.port))

@@ -94,26 +94,26 @@ public struct InvoiceDocument: Sendable, Equatable {
 
     /// The values templates see, under `invoice`, `customer` and `seller`. Absent values are left out rather than
     /// empty, so a template's `{{#seller.bankAccount}}…{{/seller.bankAccount}}` section shows only when there is one.
-    var templateContext: [String: Any] {
-        func present(_ pairs: [String: String?]) -> [String: Any] {
-            pairs.compactMapValues { $0.flatMap { $0.isEmpty ? nil : $0 } }
-        }
-        var invoice = present([
+    var templateContext: [String: TemplateValue] {
+        var invoice = TemplateValue.present([
             "number": number, "issueDate": issueDate, "dueDate": dueDate, "periodStart": periodStart,
             "periodEnd": periodEnd, "currency": currency, "totalExcVat": totalExcVat, "totalVat": totalVat,
             "totalIncVat": totalIncVat, "paid": paid, "balance": balance, "paymentReference": paymentReference,
             "customerReference": customerReference,
         ])
-        invoice["lines"] = lines.map {
-            ["description": $0.description, "quantity": $0.quantity, "unitPrice": $0.unitPrice, "vatRate": $0.vatRate,
-             "net": $0.net]
-        }
-        invoice["vat"] = vat.map { ["rate": $0.rate, "net": $0.net, "vat": $0.vat] }
+        // Line values stay even when empty, as they always did.
+        invoice["lines"] = .list(lines.map { line -> TemplateValue in
+            .group(["description": .text(line.description), "quantity": .text(line.quantity),
+                    "unitPrice": .text(line.unitPrice), "vatRate": .text(line.vatRate), "net": .text(line.net)])
+        })
+        invoice["vat"] = .list(vat.map { row -> TemplateValue in
+            .group(["rate": .text(row.rate), "net": .text(row.net), "vat": .text(row.vat)])
+        })
         return [
-            "invoice": invoice,
-            "customer": ["name": customerName],
-            "seller": present(["name": seller.name, "email": seller.email, "phone": seller.phone,
-                               "bankAccount": seller.bankAccount, "vatNumber": seller.vatNumber]),
+            "invoice": .group(invoice),
+            "customer": ["name": .text(customerName)],
+            "seller": .group(TemplateValue.present(["name": seller.name, "email": seller.email, "phone": seller.phone,
+                                                    "bankAccount": seller.bankAccount, "vatNumber": seller.vatNumber])),
         ]
     }
 }

@@ -73,10 +73,10 @@ public struct MessageComposer: Sendable {
         return PostDocument(fileName: SpoolFolder.fileName(request.idempotencyKey, extension: "pdf"), pdf: pdf)
     }
 
-    private func context(_ request: Request) -> [String: Any] {
+    private func context(_ request: Request) -> TemplateValue {
         var context = request.invoice.templateContext
-        if let level = MessageTemplates.reminderNumber(request.kind) { context["reminder"] = ["number": level] }
-        context["kind"] = request.kind
-        return context
+        if let level = MessageTemplates.reminderNumber(request.kind) { context["reminder"] = ["number": .text(String(level))] }
+        context["kind"] = .text(request.kind)
+        return .group(context)
     }
 }

@@ -29,10 +29,11 @@ final class SMTPReplySlot: @unchecked Sendable {
     }
 }
 
-/// A command to write and the slot its reply goes to; empty bytes wait for an unsolicited reply (the greeting).
+/// Commands to write and the slots their replies go to, in order: one slot for one command, several for a
+/// pipelined group (RFC 2920); empty bytes wait for an unsolicited reply (the greeting).
 struct SMTPRequest: Sendable {
     var bytes: ByteBuffer
-    var reply: SMTPReplySlot
+    var replies: [SMTPReplySlot]
 }
 
 enum SMTPConnectionError: Error {
@@ -56,7 +57,7 @@ final class SMTPClientHandler: ChannelDuplexHandler {
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let request = unwrapOutboundIn(data)
-        waiting.append(request.reply)
+        waiting.append(contentsOf: request.replies)
         deliver()
         if request.bytes.readableBytes > 0 {
             context.write(wrapOutboundOut(request.bytes), promise: promise)

@@ -72,25 +72,42 @@ public final class SMTPTransport: EmailTransport, @unchecked Sendable {
         defer {
             if keep { putIdle(connection) } else { connection.close() }
         }
-        func step(_ line: String, _ accepted: Set<Int>) throws {
-            let reply: SMTPReply
-            do {
-                reply = try connection.command(line)
-            } catch let failure as DeliveryFailure where reused && line.hasPrefix("MAIL") && failure.code == "CONNECTION_LOST" {
-                throw StaleConnection()
-            }
-            // 421 means the server is closing the session; a 4xx to MAIL on a kept connection is no verdict either.
-            if reused && line.hasPrefix("MAIL") && reply.code == 421 { throw StaleConnection() }
-            guard accepted.contains(reply.code) else { throw Self.failure(reply, after: line) }
+        let envelope = ["MAIL FROM:<\(message.from.address)>", "RCPT TO:<\(message.to.address)>", "DATA"]
+        let accepted: [Set<Int>] = [[250], [250, 251], [354]]
+        let replies = try exchange(envelope, accepted, on: connection, reused: reused)
+        // 421 means the server is closing the session; a 4xx to MAIL on a kept connection is no verdict either.
+        if reused && replies[0].code == 421 { throw StaleConnection() }
+        if let refused = replies.indices.first(where: { !accepted[$0].contains(replies[$0].code) }) {
+            // A server that refused MAIL or RCPT but still answered the pipelined DATA with 354 now waits for a
+            // message: dropping the connection is the only way not to deliver an empty one.
+            if replies.count == envelope.count && replies[2].code == 354 { connection.abort() }
+            throw Self.failure(replies[refused], after: envelope[refused])
         }
-        try step("MAIL FROM:<\(message.from.address)>", [250])
-        try step("RCPT TO:<\(message.to.address)>", [250, 251])
-        try step("DATA", [354])
         let reply = try connection.data(message.rfc5322())
         guard reply.code == 250 else { throw Self.failure(reply, after: "the message text") }
         keep = true
         let said = reply.text.trimmingCharacters(in: .whitespaces)
         return said.isEmpty ? message.messageID : said
+    }
+
+    /// MAIL, RCPT and DATA in one round trip when the server offers PIPELINING (RFC 2920); otherwise one by one,
+    /// stopping at the first refusal. The replies come back in order, as many as were asked for.
+    ///
+    /// A kept connection found closed before any reply is stale, not a verdict on the message: the message text
+    /// was not sent, in either mode.
+    private func exchange(_ envelope: [String], _ accepted: [Set<Int>], on connection: SMTPConnection,
+                          reused: Bool) throws -> [SMTPReply] {
+        var replies: [SMTPReply] = []
+        do {
+            if connection.pipelining { return try connection.commands(envelope) }
+            for (line, codes) in zip(envelope, accepted) {
+                replies.append(try connection.command(line))
+                if !codes.contains(replies[replies.count - 1].code) { break }
+            }
+        } catch let failure as DeliveryFailure where reused && replies.isEmpty && failure.code == "CONNECTION_LOST" {
+            throw StaleConnection()
+        }
+        return replies
     }
 
     static func failure(_ reply: SMTPReply, after what: String) -> DeliveryFailure {

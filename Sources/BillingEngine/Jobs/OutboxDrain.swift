@@ -28,8 +28,13 @@ public final class DrainControl: Sendable {
     var stopRequested: Bool { stopping.isSet }
 }
 
-/// The outbox drain: claims due messages with a lease, renders and sends them with up to `outbox.concurrency`
-/// senders, and records each result. The one entry point for the scheduler, `billingctl drain` and `--once`.
+/// The outbox drain: claims due messages with a lease, renders and sends them with `outbox.concurrency` sender
+/// threads, and records each result. The one entry point for the scheduler, `billingctl drain` and `--once`.
+///
+/// Two batches are in hand at a time: the next one is claimed while the senders work through the current one, and
+/// a batch's sends are recorded while the senders already work on the next, so the senders do not wait for the
+/// database between batches. A crash loses no more than before: every claimed row stays `sending` under its
+/// lease until its result is recorded.
 struct OutboxDrain {
     /// Claims per drain: every claim either sends, fails or reschedules its rows, so due rows run out; the bound
     /// only protects against a clock that stands still while every row is retried at once.
@@ -44,24 +49,36 @@ struct OutboxDrain {
         let sender = OutboxSender(engine: engine, channels: channels, configuration: configuration)
         // A batch a few times the concurrency keeps every sender busy while leases stay short-lived.
         let batchSize = configuration.outboxConcurrency * 8
+        let senders = OutboxSenderThreads(count: configuration.outboxConcurrency, stop: engine.drainControl) {
+            sender.deliver($0)
+        }
+        defer { senders.finish() }
         var report = OutboxDrainReport()
-        for _ in 0..<Self.maxBatches {
-            if engine.drainControl.stopRequested { break }
-            let batch = try engine.store.claimOutbox(
-                now: engine.clock.nowSeconds(), leaseSeconds: Int64(configuration.outboxLeaseSeconds), limit: batchSize)
-            if batch.isEmpty { break }
-            report.claimed += batch.count
-            let outcomes = Outcomes()
-            let next = NextIndex(count: batch.count)
-            DispatchQueue.concurrentPerform(iterations: min(configuration.outboxConcurrency, batch.count)) { _ in
-                while !engine.drainControl.stopRequested, let index = next.take() {
-                    outcomes.add(sender.deliver(batch[index]))
+        var sending: OutboxBatch?
+        var claims = 0
+        var exhausted = false
+        while true {
+            var next: OutboxBatch?
+            if !exhausted, claims < Self.maxBatches, !engine.drainControl.stopRequested {
+                let batch: [OutboxMessage]
+                do {
+                    batch = try engine.store.claimOutbox(
+                        now: engine.clock.nowSeconds(), leaseSeconds: Int64(configuration.outboxLeaseSeconds), limit: batchSize)
+                } catch {
+                    // The batch in hand is still finished and recorded before the error ends the drain.
+                    if let sending { try record(sending, sender: sender, into: &report) }
+                    throw error
+                }
+                claims += 1
+                exhausted = batch.isEmpty
+                if !batch.isEmpty {
+                    report.claimed += batch.count
+                    next = senders.submit(batch)
                 }
             }
-            let sentRecorded = sender.recordSent(outcomes.sent(of: batch))
-            let untouched = batch.map(\.id).filter { !outcomes.handled.contains($0) }
-            if !untouched.isEmpty { try engine.store.releaseOutbox(ids: untouched, now: engine.clock.nowSeconds()) }
-            outcomes.merge(into: &report, sentRecorded: sentRecorded)
+            if let sending { try record(sending, sender: sender, into: &report) }
+            guard let next else { break }
+            sending = next
         }
         if report.claimed > 0 {
             engine.logger.info(
@@ -69,46 +86,28 @@ struct OutboxDrain {
         }
         return report
     }
-}
 
-/// Hands out the indexes of a batch to the sender threads.
-private final class NextIndex: @unchecked Sendable {
-    private let lock = NSLock()
-    private var next = 0
-    private let count: Int
-
-    init(count: Int) { self.count = count }
-
-    func take() -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard next < count else { return nil }
-        next += 1
-        return next - 1
+    /// Waits for `batch`, records its sends in one commit and hands back the rows a stop left untouched.
+    private func record(_ batch: OutboxBatch, sender: OutboxSender, into report: inout OutboxDrainReport) throws {
+        let outcomes = Outcomes(batch.wait())
+        let sentRecorded = sender.recordSent(outcomes.sent(of: batch.rows))
+        let handled = outcomes.handled
+        let untouched = batch.rows.map(\.id).filter { !handled.contains($0) }
+        if !untouched.isEmpty { try engine.store.releaseOutbox(ids: untouched, now: engine.clock.nowSeconds()) }
+        outcomes.merge(into: &report, sentRecorded: sentRecorded)
     }
 }
 
-/// The results of one batch, collected from the sender threads.
-private final class Outcomes: @unchecked Sendable {
-    private let lock = NSLock()
-    private var results: [(Int64, OutboxSender.Outcome)] = []
+/// The results of one batch, as the sender threads left them.
+private struct Outcomes {
+    let results: [(Int64, OutboxSender.Outcome)]
 
-    func add(_ result: (Int64, OutboxSender.Outcome)) {
-        lock.lock()
-        results.append(result)
-        lock.unlock()
-    }
+    init(_ results: [(Int64, OutboxSender.Outcome)]) { self.results = results }
 
-    var handled: Set<Int64> {
-        lock.lock()
-        defer { lock.unlock() }
-        return Set(results.map(\.0))
-    }
+    var handled: Set<Int64> { Set(results.map(\.0)) }
 
     /// The rows of `batch` that went out, with what the provider said.
     func sent(of batch: [OutboxMessage]) -> [(row: OutboxMessage, providerID: String)] {
-        lock.lock()
-        defer { lock.unlock() }
         let rows = Dictionary(uniqueKeysWithValues: batch.map { ($0.id, $0) })
         return results.compactMap { id, outcome in
             guard case .sent(let providerID) = outcome, let row = rows[id] else { return nil }
@@ -117,8 +116,6 @@ private final class Outcomes: @unchecked Sendable {
     }
 
     func merge(into report: inout OutboxDrainReport, sentRecorded: Bool) {
-        lock.lock()
-        defer { lock.unlock() }
         for (_, outcome) in results {
             switch outcome {
             case .sent: if sentRecorded { report.sent += 1 }

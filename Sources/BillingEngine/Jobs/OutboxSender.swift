@@ -45,8 +45,9 @@ struct OutboxSender: Sendable {
     /// Records a batch's sent messages in one commit; false when that failed (they stay `sending`).
     ///
     /// A crash before this commit leaves the rows `sending`; after their lease they are sent again with the same
-    /// Message-ID / idempotency key, which is how the receiver recognises the duplicate. Up to a batch
-    /// (`outbox.concurrency` × 8 messages) can be resent that way, in exchange for one sync per batch, not per message.
+    /// Message-ID / idempotency key, which is how the receiver recognises the duplicate. Up to two batches
+    /// (`outbox.concurrency` × 8 messages each: the one recorded and the one the senders work on meanwhile) can be
+    /// resent that way, in exchange for one sync per batch, not per message.
     func recordSent(_ sends: [(row: OutboxMessage, providerID: String)]) -> Bool {
         guard !sends.isEmpty else { return true }
         do {

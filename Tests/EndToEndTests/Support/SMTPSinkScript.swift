@@ -8,7 +8,9 @@ let smtpSinkScript = #"""
 #        "tls": ["cert.pem", "key.pem"]  offer STARTTLS and require it before MAIL and AUTH
 #        "light": true       record only the log line (no .eml, no attachments): the crash test's 2,000 messages
 #        "delay_ms": N       sleep between recording a message and answering 250: the window in which a sender
-#                            that dies has delivered a message without learning it}
+#                            that dies has delivered a message without learning it
+#        "pipelining": true  offer PIPELINING (RFC 2920) in the EHLO reply
+#        "rcpt_replies": ["550 …", ...]   replies to the first RCPT commands, then 250}
 # Writes FOLDER/port once listening and one JSON line per accepted message to FOLDER/log.jsonl.
 import asyncio, email, email.parser, email.policy, json, os, ssl, sys
 from aiosmtpd.smtp import SMTP, AuthResult
@@ -17,9 +19,22 @@ folder, port, plan = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3])
 replies = list(plan.get("data_replies", []))
 drops = [plan.get("drop_data", 0)]
 counter = [0]
+rcpt_replies = list(plan.get("rcpt_replies", []))
 log = open(os.path.join(folder, "log.jsonl"), "a", buffering=1)
 
 class Handler:
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        if plan.get("pipelining"):
+            responses.insert(-1, "250-PIPELINING")
+        return responses
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if rcpt_replies:
+            return rcpt_replies.pop(0)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):
         if replies:
             return replies.pop(0)
