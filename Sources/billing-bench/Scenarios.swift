@@ -96,7 +96,7 @@ enum Scenarios {
             defer { sqlite3_finalize(statement) }
             return sqlite3_step(statement) == SQLITE_ROW ? sqlite3_column_int64(statement, 0) : -1
         }
-        let inserted = ["invoices", "invoice_lines", "invoice_vat", "invoice_history", "outbox"]
+        let inserted = ["invoices", "invoice_state", "invoice_lines", "invoice_vat", "invoice_history", "outbox"]
             .map { scalar("SELECT count(*) FROM \($0)") }.reduce(0, +)
         return RowCounts(inserted: Int(inserted), totalIncVat: scalar("SELECT sum(total_inc_vat) FROM invoices"))
     }
@@ -118,7 +118,7 @@ enum Scenarios {
         }
         var rows = 0
         let (_, seconds) = try measure {
-            for table in ["invoices", "invoice_lines", "invoice_vat", "invoice_history", "outbox"] {
+            for table in ["invoices", "invoice_state", "invoice_lines", "invoice_vat", "invoice_history", "outbox"] {
                 var read: OpaquePointer?, insert: OpaquePointer?
                 sqlite3_prepare_v2(src, "SELECT * FROM \(table)", -1, &read, nil)
                 defer { sqlite3_finalize(read) }
