@@ -60,7 +60,9 @@ enum Migrations {
     /// would still need a value on every insert and could be read by mistake. Each `DROP COLUMN` rewrites the
     /// table once, a one-time cost at start-up (tens of seconds at a million invoices). `invoices_status` goes
     /// without a successor: counting by status now reads the narrow table, which is about as small as that index
-    /// was, and the sweep no longer has to move two index entries per invoice it marks.
+    /// was, and the sweep no longer has to move two index entries per invoice it marks. The reminders index leaves
+    /// out PastDue invoices with no reminder to come (no dunning configured, or the last one sent): a sweep without
+    /// dunning adds no entry at all, and finished invoices do not pile up under a NULL key.
     static let invoiceState = """
         CREATE TABLE invoice_state (
             invoice_id INTEGER PRIMARY KEY REFERENCES invoices(id) ON DELETE CASCADE,
@@ -83,7 +85,8 @@ enum Migrations {
         ALTER TABLE invoices DROP COLUMN paid;
         ALTER TABLE invoices DROP COLUMN balance;
         CREATE INDEX invoice_state_past_due ON invoice_state (past_due_at) WHERE status = 'Due';
-        CREATE INDEX invoice_state_reminders ON invoice_state (next_reminder_at) WHERE status = 'PastDue';
+        CREATE INDEX invoice_state_reminders ON invoice_state (next_reminder_at)
+            WHERE status = 'PastDue' AND next_reminder_at IS NOT NULL;
         """
 
     // Money columns hold integer minor units; quantities, prices and rates hold exact decimal text as given.

@@ -121,7 +121,7 @@ extension Store {
             SELECT min(next_run_at) AS t FROM templates INDEXED BY templates_due WHERE status = 'active'
             UNION ALL SELECT min(past_due_at) FROM invoice_state INDEXED BY invoice_state_past_due WHERE status = 'Due'
             UNION ALL SELECT min(next_reminder_at) FROM invoice_state INDEXED BY invoice_state_reminders
-                WHERE status = 'PastDue'
+                WHERE status = 'PastDue' AND next_reminder_at IS NOT NULL
             UNION ALL SELECT min(CASE status WHEN 'pending' THEN next_attempt_at ELSE lease_until END)
                 FROM outbox WHERE status IN ('pending', 'sending'))
         """
