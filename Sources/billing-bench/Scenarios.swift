@@ -29,7 +29,9 @@ enum Scenarios {
         let (_, importSeconds) = try measure { try Workload.importTemplates(size, into: importer, runDate: runDate) }
 
         let generator = try database.engine(at: "2027-01-15T12:00:00+01:00")
+        let cpuBefore = processCPUSeconds()
         let (report, seconds) = try measure { try generator.runRecurring() }
+        let cpuSeconds = processCPUSeconds() - cpuBefore
         guard report.generated.count == size else {
             throw BenchFailure(description: "generation made \(report.generated.count) invoices, expected \(size)")
         }
@@ -46,19 +48,22 @@ enum Scenarios {
                         unit: "invoices/s",
                         extra: ["rows": String(rows.inserted), "rowsPerSecond": String(Int(Double(rows.inserted) / seconds)),
                                 "peakRSSMiB": String(format: "%.1f", peakRSSMiB()),
+                                "cpuSeconds": String(format: "%.2f", cpuSeconds),
                                 "vsSameRowsBaseline": String(format: "%.2f", Double(rows.inserted) / seconds / baseline.rate)]),
             baseline,
         ]
 
         // 30 days on: the invoices due 10 days after issue are overdue, those due after 60 days are not.
         let sweeper = try database.engine(at: "2027-02-14T12:00:00+01:00")
+        let sweepCPUBefore = processCPUSeconds()
         let (swept, sweepSeconds) = try measure { try sweeper.sweep() }
+        let sweepCPUSeconds = processCPUSeconds() - sweepCPUBefore
         guard swept.markedPastDue == size / 2 + size % 2 else {
             throw BenchFailure(description: "sweep marked \(swept.markedPastDue), expected \(size / 2)")
         }
         results.append(Measurement(
             scenario: "sweep", size: size, seconds: sweepSeconds, rate: Double(size) / sweepSeconds, unit: "invoices/s",
-            extra: ["markedPastDue": String(swept.markedPastDue),
+            extra: ["markedPastDue": String(swept.markedPastDue), "cpuSeconds": String(format: "%.2f", sweepCPUSeconds),
                     "queryPlan": try sweeper.store.sweepQueryPlan().joined(separator: "; ")]))
         return results
     }
@@ -96,7 +101,7 @@ enum Scenarios {
             defer { sqlite3_finalize(statement) }
             return sqlite3_step(statement) == SQLITE_ROW ? sqlite3_column_int64(statement, 0) : -1
         }
-        let inserted = ["invoices", "invoice_lines", "invoice_vat", "invoice_history", "outbox"]
+        let inserted = ["invoices", "invoice_state", "invoice_lines", "invoice_vat", "invoice_history", "outbox"]
             .map { scalar("SELECT count(*) FROM \($0)") }.reduce(0, +)
         return RowCounts(inserted: Int(inserted), totalIncVat: scalar("SELECT sum(total_inc_vat) FROM invoices"))
     }
@@ -118,7 +123,7 @@ enum Scenarios {
         }
         var rows = 0
         let (_, seconds) = try measure {
-            for table in ["invoices", "invoice_lines", "invoice_vat", "invoice_history", "outbox"] {
+            for table in ["invoices", "invoice_state", "invoice_lines", "invoice_vat", "invoice_history", "outbox"] {
                 var read: OpaquePointer?, insert: OpaquePointer?
                 sqlite3_prepare_v2(src, "SELECT * FROM \(table)", -1, &read, nil)
                 defer { sqlite3_finalize(read) }

@@ -114,6 +114,15 @@ func peakRSSMiB() -> Double {
 }
 
 /// Seconds taken by `body`, from a monotonic clock.
+/// User + system CPU seconds this process has used so far. On a shared machine the wall clock of a
+/// single-threaded job moves with everything else running; its CPU time moves much less.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
 func measure<T>(_ body: () throws -> T) rethrows -> (T, Double) {
     let start = ContinuousClock.now
     let value = try body()

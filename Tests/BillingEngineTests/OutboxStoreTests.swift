@@ -12,11 +12,11 @@ struct OutboxStoreTests {
         let store = try Store(options: .init(path: path), now: 0)
         try sqlite(path, """
             INSERT INTO customers (id, guid, created_at, updated_at) VALUES (1, 'c-1', 0, 0);
-            INSERT INTO invoices (id, number, series, sequence, customer_id, status, issue_date, due_date, past_due_at,
-                time_zone, currency, currency_rate, total_exc_vat, total_vat, total_inc_vat, total_cost, balance,
-                payment_reference, generated_at)
-            VALUES (1, 'INV-1', 'INV', 1, 1, 'Due', '2027-01-01', '2027-01-31', 0, 'UTC', 'EUR', '1', 100, 25, 125, 0,
-                125, 'RF18INV1', 0);
+            INSERT INTO invoices (id, number, series, sequence, customer_id, issue_date, due_date, time_zone, currency,
+                currency_rate, total_exc_vat, total_vat, total_inc_vat, total_cost, payment_reference, generated_at)
+            VALUES (1, 'INV-1', 'INV', 1, 1, '2027-01-01', '2027-01-31', 'UTC', 'EUR', '1', 100, 25, 125, 0,
+                'RF18INV1', 0);
+            INSERT INTO invoice_state (invoice_id, status, past_due_at, balance) VALUES (1, 'Due', 0, 125);
             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5)
             INSERT INTO outbox (invoice_id, channel, kind, recipient, idempotency_key, status, next_attempt_at, created_at, updated_at)
             SELECT 1, 'email', 'invoice_issued', 'a@example.com', 'k' || i, 'pending', 100, 0, 0 FROM n;

@@ -38,7 +38,7 @@ struct LifecycleTests {
     }
 
     private func state(_ daemon: DaemonProcess) throws -> (status: String, level: String, reminders: [String]) {
-        let row = try SQLiteShell.rows(daemon.database, "SELECT status, dunning_level FROM invoices")[0]
+        let row = try SQLiteShell.rows(daemon.database, "SELECT status, dunning_level FROM invoice_state")[0]
         let reminders = try SQLiteShell.rows(daemon.database,
                                              "SELECT kind FROM outbox WHERE kind LIKE 'reminder_%' ORDER BY id").map { $0[0] }
         return (row[0], row[1], reminders)

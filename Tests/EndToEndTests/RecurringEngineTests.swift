@@ -48,8 +48,9 @@ struct RecurringEngineTests {
             #expect(once.exitCode == 0, "\(once.stderr)")
         }
         let monthly = try SQLiteShell.rows(daemon.database, """
-            SELECT number, issue_date, due_date, run_at_local, total_exc_vat, total_vat, total_inc_vat, status
-            FROM invoices WHERE template_id = (SELECT id FROM templates WHERE record_guid = 't-31st') ORDER BY run_index
+            SELECT number, issue_date, due_date, run_at_local, total_exc_vat, total_vat, total_inc_vat, s.status
+            FROM invoices JOIN invoice_state s ON s.invoice_id = invoices.id
+            WHERE template_id = (SELECT id FROM templates WHERE record_guid = 't-31st') ORDER BY run_index
             """)
         let expectedDates = ["2027-01-31", "2027-02-28", "2027-03-31", "2027-04-30", "2027-05-31", "2027-06-30",
                              "2027-07-31", "2027-08-31", "2027-09-30", "2027-10-31", "2027-11-30", "2027-12-31"]

@@ -77,8 +77,10 @@ extension Store {
         }
         return try read { db in
             try db.cached("""
-                SELECT number, status, template_id, issue_date, due_date, currency, total_inc_vat, balance
-                FROM invoices WHERE ?1 IS NULL OR status = ?1 ORDER BY id LIMIT ?2
+                SELECT i.number, s.status, i.template_id, i.issue_date, i.due_date, i.currency, i.total_inc_vat,
+                       s.balance
+                FROM invoices i JOIN invoice_state s ON s.invoice_id = i.id
+                WHERE ?1 IS NULL OR s.status = ?1 ORDER BY i.id LIMIT ?2
                 """).bind(.string(status), .int(limit)).all { row in
                 InvoiceSummary(
                     number: row.text(0), status: row.text(1), templateId: row.optionalInt64(2), issueDate: row.text(3),
@@ -90,10 +92,11 @@ extension Store {
     public func invoice(number: String) throws -> InvoiceDetail {
         try read { db in
             guard var detail = try db.cached("""
-                SELECT i.id, i.number, i.status, i.template_id, i.run_index, i.run_at_local, i.issue_date, i.due_date,
+                SELECT i.id, i.number, s.status, i.template_id, i.run_index, i.run_at_local, i.issue_date, i.due_date,
                        i.period_start, i.period_end, i.time_zone, i.currency, i.currency_rate, i.total_exc_vat,
-                       i.total_vat, i.total_inc_vat, i.total_cost, i.paid, i.balance, i.payment_reference, c.guid
-                FROM invoices i JOIN customers c ON c.id = i.customer_id WHERE i.number = ?
+                       i.total_vat, i.total_inc_vat, i.total_cost, s.paid, s.balance, i.payment_reference, c.guid
+                FROM invoices i JOIN invoice_state s ON s.invoice_id = i.id JOIN customers c ON c.id = i.customer_id
+                WHERE i.number = ?
                 """).bind(.text(number)).first({ row in
                 InvoiceDetail(
                     id: row.int64(0), number: row.text(1), status: row.text(2), templateId: row.optionalInt64(3),

@@ -26,10 +26,10 @@ enum InvoiceWriter {
         let totals = invoice.calculation.totals
         let insert = try db.cached("""
             INSERT INTO invoices (number, series, sequence, template_id, run_index, run_at, run_at_local, customer_id,
-                status, issue_date, due_date, past_due_at, period_start, period_end, time_zone, currency,
-                currency_rate, total_exc_vat, total_vat, total_inc_vat, total_cost, paid, balance, payment_reference,
-                generated_at, customer_notes, customer_reference)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'Due', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)
+                issue_date, due_date, period_start, period_end, time_zone, currency, currency_rate, total_exc_vat,
+                total_vat, total_inc_vat, total_cost, payment_reference, generated_at, customer_notes,
+                customer_reference)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (template_id, run_index) DO NOTHING
             """)
         insert.bind(
@@ -37,17 +37,20 @@ enum InvoiceWriter {
             .integer(Int64(invoice.run.instant.timeIntervalSince1970.rounded(.down))),
             .text(ISO8601.format(invoice.run)), .integer(invoice.customerId),
             .text(invoice.issueDate.description), .text(invoice.dueDate.description),
-            .integer(Int64(invoice.pastDueAt.timeIntervalSince1970.rounded(.down))),
             .text(invoice.periodStart.description), .text(invoice.periodEnd.description),
             .text(invoice.timeZone.identifier), .text(invoice.currency.code), .text(invoice.currencyRate.description),
             .integer(totals.excVat), .integer(totals.vat), .integer(totals.incVat), .integer(totals.cost),
-            .integer(totals.incVat), .text(PaymentReference.creditorReference(for: number)), .integer(now),
+            .text(PaymentReference.creditorReference(for: number)), .integer(now),
             .string(invoice.customerNotes), .string(invoice.customerReference))
         try insert.run()
         // (template, run) is already invoiced: nothing was written and the number stays free.
         guard db.changes > 0 else { return nil }
         let invoiceID = db.lastInsertRowID
         numbers.take(series, sequence)
+        try db.cached("""
+            INSERT INTO invoice_state (invoice_id, status, past_due_at, balance) VALUES (?, 'Due', ?, ?)
+            """).bind(.integer(invoiceID), .integer(Int64(invoice.pastDueAt.timeIntervalSince1970.rounded(.down))),
+                      .integer(totals.incVat)).run()
 
         let lines = try db.cached(Self.lineInsert, rows: invoice.lines.count)
         for (position, source) in invoice.lines.enumerated() {

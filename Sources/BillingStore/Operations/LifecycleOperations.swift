@@ -47,7 +47,8 @@ struct InvoiceState {
 
     static func load(number: String, db: SQLiteConnection) throws -> InvoiceState {
         guard let row = try db.cached("""
-            SELECT id, status, currency, paid, balance, time_zone, customer_id FROM invoices WHERE number = ?
+            SELECT i.id, s.status, i.currency, s.paid, s.balance, i.time_zone, i.customer_id
+            FROM invoices i JOIN invoice_state s ON s.invoice_id = i.id WHERE i.number = ?
             """).bind(.text(number)).first({ row in
             (row.int64(0), row.text(1), row.text(2), row.int64(3), row.int64(4), row.text(5), row.int64(6))
         }) else {
@@ -101,7 +102,7 @@ extension Store {
                 }
                 let paid = invoice.paid + amount
                 let balance = invoice.balance - amount
-                try db.cached("UPDATE invoices SET paid = ?, balance = ?, status = ? WHERE id = ?")
+                try db.cached("UPDATE invoice_state SET paid = ?, balance = ?, status = ? WHERE invoice_id = ?")
                     .bind(.integer(paid), .integer(balance), .text(status.rawValue), .integer(invoice.id)).run()
                 try History.add(invoice.id, "payment_applied", at: now,
                                 detail: "\(invoice.currency.format(amount)) \(invoice.currency.code) by \(request.type.rawValue)"
@@ -127,7 +128,7 @@ extension Store {
                 guard let status = try InvoiceLifecycle.apply(.cancel, to: invoice.status, paid: invoice.paid) else {
                     throw BillingError(.invalidTransition, "The invoice cannot be canceled.")
                 }
-                try db.cached("UPDATE invoices SET status = ?, next_reminder_at = NULL WHERE id = ?")
+                try db.cached("UPDATE invoice_state SET status = ?, next_reminder_at = NULL WHERE invoice_id = ?")
                     .bind(.text(status.rawValue), .integer(invoice.id)).run()
                 let withdrawn = try withdrawPending(invoiceID: invoice.id, kindPrefix: "", now: now, db: db)
                 try History.add(invoice.id, "canceled", at: now,

@@ -48,7 +48,7 @@ extension Store {
         }
         return StoreCounts(
             templates: try grouped("SELECT status, count(*) FROM templates GROUP BY status"),
-            invoices: try grouped("SELECT status, count(*) FROM invoices GROUP BY status"),
+            invoices: try grouped("SELECT status, count(*) FROM invoice_state GROUP BY status"),
             outbox: try grouped("SELECT status, count(*) FROM outbox GROUP BY status"),
             nextTemplateRunAt: try db.cached(
                 "SELECT min(next_run_at) FROM templates WHERE status = 'active'").scalarInt())

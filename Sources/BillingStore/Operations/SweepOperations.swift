@@ -10,15 +10,15 @@ public struct SweepResult: Sendable {
 }
 
 extension Store {
-    /// The sweep's central statement. It must stay one pass over the partial index `invoices_past_due`
-    /// (see `sweepQueryPlan()` and the benchmark): without statistics SQLite prefers the equality on
-    /// `invoices_status`, which would visit every Due invoice, so the index is named.
+    /// The sweep's central statement. It must stay one pass over the partial index `invoice_state_past_due`
+    /// (see `sweepQueryPlan()` and the benchmark), named so that a planner without statistics cannot choose a
+    /// walk over every Due invoice. It rewrites only the narrow `invoice_state` rows, never the wide invoices.
     ///
     /// `next_reminder_at` starts at the past-due instant (a lower bound of reminder 1, computed exactly by the
     /// dunning pass in the invoice's zone), or NULL when no reminders are configured (?2 = 0), so a sweep without
     /// dunning touches each overdue invoice once.
     static let sweepUpdate = """
-        UPDATE invoices INDEXED BY invoices_past_due
+        UPDATE invoice_state INDEXED BY invoice_state_past_due
         SET status = 'PastDue', next_reminder_at = CASE WHEN ?2 THEN past_due_at END
         WHERE status = 'Due' AND past_due_at <= ?1
         """
@@ -38,14 +38,16 @@ extension Store {
             try db.transaction {
                 var result = SweepResult()
                 result.sampleNumbers = try db.cached("""
-                    SELECT number FROM invoices INDEXED BY invoices_past_due
-                    WHERE status = 'Due' AND past_due_at <= ? ORDER BY past_due_at LIMIT 100
+                    SELECT i.number FROM invoice_state s INDEXED BY invoice_state_past_due
+                    JOIN invoices i ON i.id = s.invoice_id
+                    WHERE s.status = 'Due' AND s.past_due_at <= ? ORDER BY s.past_due_at LIMIT 100
                     """).bind(.integer(now)).all { $0.text(0) }
                 if !result.sampleNumbers.isEmpty {
                     try db.cached("""
                         INSERT INTO invoice_history (invoice_id, at, type, detail)
-                        SELECT id, ?1, 'past_due', 'due date ' || due_date || ' passed unpaid'
-                        FROM invoices INDEXED BY invoices_past_due WHERE status = 'Due' AND past_due_at <= ?1
+                        SELECT s.invoice_id, ?1, 'past_due', 'due date ' || i.due_date || ' passed unpaid'
+                        FROM invoice_state s INDEXED BY invoice_state_past_due JOIN invoices i ON i.id = s.invoice_id
+                        WHERE s.status = 'Due' AND s.past_due_at <= ?1
                         """).bind(.integer(now)).run()
                     try db.cached(Store.sweepUpdate).bind(.integer(now), .bool(!dunning.days.isEmpty)).run()
                     result.markedPastDue = db.changes
@@ -61,15 +63,16 @@ extension Store {
     private func queueReminders(now: Int64, dunning: DunningSchedule, db: SQLiteConnection) throws
         -> [(number: String, level: Int, skipped: [Int])] {
         let due = try db.cached("""
-            SELECT id, number, due_date, time_zone, dunning_level, customer_id FROM invoices INDEXED BY invoices_reminders
-            WHERE status = 'PastDue' AND next_reminder_at <= ? ORDER BY next_reminder_at
+            SELECT s.invoice_id, i.number, i.due_date, i.time_zone, s.dunning_level, i.customer_id
+            FROM invoice_state s INDEXED BY invoice_state_reminders JOIN invoices i ON i.id = s.invoice_id
+            WHERE s.status = 'PastDue' AND s.next_reminder_at <= ? ORDER BY s.next_reminder_at
             """).bind(.integer(now)).all { row in
             (id: row.int64(0), number: row.text(1), dueDate: row.text(2), zone: row.text(3), level: row.int(4),
              customer: row.int64(5))
         }
         let nowDate = Date(timeIntervalSince1970: TimeInterval(now))
         var queued: [(number: String, level: Int, skipped: [Int])] = []
-        let update = try db.cached("UPDATE invoices SET dunning_level = ?, next_reminder_at = ? WHERE id = ?")
+        let update = try db.cached("UPDATE invoice_state SET dunning_level = ?, next_reminder_at = ? WHERE invoice_id = ?")
         for invoice in due {
             guard let dueDate = LocalDate(iso: invoice.dueDate), let zone = TimeZone(identifier: invoice.zone) else {
                 // A row edited by another program: stop reminding rather than guess, and say so.
@@ -111,13 +114,14 @@ extension Store {
         try read { db in try nextWakeAt(db) }
     }
 
-    /// Each invoice minimum must be one seek into its partial index: on the equality `status = ?` SQLite prefers
-    /// `invoices_status` and visits every Due invoice (133 ms at a million), so the indexes are named.
+    /// Each invoice minimum must be one seek into its partial index, never a walk through every Due invoice
+    /// (133 ms at a million when SQLite chose the old `invoices_status`), so the indexes are named.
     static let nextWake = """
         SELECT min(t) FROM (
             SELECT min(next_run_at) AS t FROM templates INDEXED BY templates_due WHERE status = 'active'
-            UNION ALL SELECT min(past_due_at) FROM invoices INDEXED BY invoices_past_due WHERE status = 'Due'
-            UNION ALL SELECT min(next_reminder_at) FROM invoices INDEXED BY invoices_reminders WHERE status = 'PastDue'
+            UNION ALL SELECT min(past_due_at) FROM invoice_state INDEXED BY invoice_state_past_due WHERE status = 'Due'
+            UNION ALL SELECT min(next_reminder_at) FROM invoice_state INDEXED BY invoice_state_reminders
+                WHERE status = 'PastDue' AND next_reminder_at IS NOT NULL
             UNION ALL SELECT min(CASE status WHEN 'pending' THEN next_attempt_at ELSE lease_until END)
                 FROM outbox WHERE status IN ('pending', 'sending'))
         """
