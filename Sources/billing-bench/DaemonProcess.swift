@@ -164,7 +164,16 @@ final class DaemonUnderTest {
         try built.get()
     }
 
+    /// `--daemon`: set once, before the first daemon scenario.
+    nonisolated(unsafe) static var chosenExecutable: String?
+
     private static let built = Result<URL, Error> {
+        if let chosen = chosenExecutable {
+            guard FileManager.default.isExecutableFile(atPath: chosen) else {
+                throw BenchFailure(description: "--daemon \(chosen) is not an executable file")
+            }
+            return URL(fileURLWithPath: chosen)
+        }
         let own = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let candidate = URL(fileURLWithPath: own).deletingLastPathComponent().appendingPathComponent("billingd")
         try buildDaemon(beside: candidate)

@@ -43,6 +43,9 @@ struct BillingBench: ParsableCommand {
     @Option(help: "Where to write the JSON report.")
     var report = "/tmp/billing-bench-report.json"
 
+    @Option(help: "A billingd executable for the daemon scenarios instead of the one built from these sources next to the benchmark (e.g. one built with --static-swift-stdlib, as deploy/install.sh does).")
+    var daemon: String?
+
     static let allScenarios = ["generation", "catch-up", "outbox-spool", "outbox-smtp", "control", "start", "idle"]
 
     func run() throws {
@@ -68,6 +71,7 @@ struct BillingBench: ParsableCommand {
         if chosen.contains("outbox-smtp") { record(try OutboxScenarios.smtp(invoices: smtpInvoices)) }
         let daemonScenarios = chosen.filter { ["control", "start", "idle"].contains($0) }
         if !daemonScenarios.isEmpty {
+            DaemonUnderTest.chosenExecutable = daemon
             _ = try DaemonUnderTest.executable()  // fail before a long fixture build when billingd is not built
             let prepared = try DaemonFixture.prepare(invoices: daemonInvoices, directory: fixture) { say($0) }
             defer { prepared.remove() }
