@@ -125,6 +125,9 @@ struct LifecycleTests {
         let types = shown["history"]?.arrayValue?.compactMap { $0["type"]?.stringValue } ?? []
         #expect(types.filter { $0 == "payment_applied" }.count == 2)
         #expect(types.contains("paid"))
+        let pastDue = shown["history"]?.arrayValue?.first { $0["type"]?.stringValue == "past_due" }
+        #expect(pastDue?["detail"]?.stringValue == "due date \(shown["dueDate"]?.stringValue ?? "?") passed unpaid",
+                "the sweep's event reads like any other, though the sweep stores no text for it")
         #expect(try eventually(within: 10) {
             try SQLiteShell.rows(daemon.database, "SELECT status, attempts FROM outbox WHERE kind = 'receipt'")
                 == [["pending", "1"]]

@@ -123,10 +123,13 @@ extension Store {
                     InvoiceDetail.VatRow(rate: row.text(0), net: row.int64(1), vat: row.int64(2))
                 }
                 .sorted { (DecimalValue(plain: $0.rate) ?? .zero) < (DecimalValue(plain: $1.rate) ?? .zero) }
+            // The sweep writes its `past_due` events without a detail (copying the due date into every one of
+            // them cost a read of each wide invoice row); the text is the same whenever it is read.
             detail.history = try db.cached("""
-                SELECT type, at, channel, target, error_code, error_message, detail
-                FROM invoice_history WHERE invoice_id = ? ORDER BY id
-                """).bind(.integer(detail.id)).all { row in
+                SELECT type, at, channel, target, error_code, error_message,
+                       coalesce(detail, CASE type WHEN 'past_due' THEN 'due date ' || ?2 || ' passed unpaid' END)
+                FROM invoice_history WHERE invoice_id = ?1 ORDER BY id
+                """).bind(.integer(detail.id), .text(detail.dueDate)).all { row in
                 InvoiceDetail.Event(
                     type: row.text(0), at: row.int64(1), channel: row.optionalText(2), target: row.optionalText(3),
                     errorCode: row.optionalText(4), errorMessage: row.optionalText(5), detail: row.optionalText(6))

@@ -31,8 +31,9 @@ extension Store {
     }
 
     /// Marks unpaid Due invoices whose due date has passed (in their own time zone: `past_due_at` is the first
-    /// instant after the due date there) as PastDue, with a history event each, then queues the reminders that
-    /// have fallen due. One transaction: a crash leaves the sweep undone, never half done.
+    /// instant after the due date there) as PastDue, with a history event each (its "due date … passed unpaid"
+    /// text is composed when the history is read, so the sweep never reads the wide invoice rows), then queues
+    /// the reminders that have fallen due. One transaction: a crash leaves the sweep undone, never half done.
     public func sweep(now: Int64, dunning: DunningSchedule) throws -> SweepResult {
         try write { db in
             try db.transaction {
@@ -44,10 +45,9 @@ extension Store {
                     """).bind(.integer(now)).all { $0.text(0) }
                 if !result.sampleNumbers.isEmpty {
                     try db.cached("""
-                        INSERT INTO invoice_history (invoice_id, at, type, detail)
-                        SELECT s.invoice_id, ?1, 'past_due', 'due date ' || i.due_date || ' passed unpaid'
-                        FROM invoice_state s INDEXED BY invoice_state_past_due JOIN invoices i ON i.id = s.invoice_id
-                        WHERE s.status = 'Due' AND s.past_due_at <= ?1
+                        INSERT INTO invoice_history (invoice_id, at, type)
+                        SELECT invoice_id, ?1, 'past_due' FROM invoice_state INDEXED BY invoice_state_past_due
+                        WHERE status = 'Due' AND past_due_at <= ?1
                         """).bind(.integer(now)).run()
                     try db.cached(Store.sweepUpdate).bind(.integer(now), .bool(!dunning.days.isEmpty)).run()
                     result.markedPastDue = db.changes
