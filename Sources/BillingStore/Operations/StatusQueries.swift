@@ -5,8 +5,6 @@ public struct StoreCounts: Sendable, Equatable {
     public var templates: [String: Int]
     public var invoices: [String: Int]
     public var outbox: [String: Int]
-    /// The earliest instant (Unix seconds) at which a template run is due.
-    public var nextTemplateRunAt: Int64?
 }
 
 /// What `billingctl status` and STATUS= show of the store: the counts and the next wake, from one snapshot.
@@ -49,8 +47,6 @@ extension Store {
         return StoreCounts(
             templates: try grouped("SELECT status, count(*) FROM templates GROUP BY status"),
             invoices: try grouped("SELECT status, count(*) FROM invoice_state GROUP BY status"),
-            outbox: try grouped("SELECT status, count(*) FROM outbox GROUP BY status"),
-            nextTemplateRunAt: try db.cached(
-                "SELECT min(next_run_at) FROM templates WHERE status = 'active'").scalarInt())
+            outbox: try grouped("SELECT status, count(*) FROM outbox GROUP BY status"))
     }
 }
