@@ -50,4 +50,22 @@ struct BillingctlCommandTests {
         #expect(RawControlConnection.outcome(misplaced.readLine()) == "INVALID_REQUEST")
         #expect(daemon.stop() == 0)
     }
+
+    @Test func resendAnswersTheOutboxIdOfTheQueuedMessage() throws {
+        let daemon = try DaemonProcess(extraArguments: ["--now", "2026-10-20T00:00:00Z"])
+        #expect(try daemon.ctl("import", Examples.path("templates.json")).exitCode == 0)
+        #expect(try daemon.ctl("run").exitCode == 0)
+        let number = try #require(try daemon.ctl("--json", "invoices", "list").json()["invoices"]?[0]?["number"]?.stringValue)
+        let resent = try daemon.ctl("--json", "resend", number, "--via", "email", "--to", "copy@example.com")
+        #expect(resent.exitCode == 0, "\(resent.stdout)\(resent.stderr)")
+        let outboxID = try #require(try resent.json()["outboxId"]?.intValue)
+        let row = try SQLiteShell.rows(daemon.database, """
+            SELECT o.kind, o.recipient, i.number FROM outbox o JOIN invoices i ON i.id = o.invoice_id WHERE o.id = \(outboxID)
+            """)
+        #expect(row == [["resend", "copy@example.com", number]])
+        let human = try daemon.ctl("resend", number, "--via", "email", "--to", "again@example.com")
+        let latest = try SQLiteShell.scalar(daemon.database, "SELECT max(id) FROM outbox WHERE kind = 'resend'")
+        #expect(human.stdout.contains("outbox \(latest)"), "\(human.stdout)")
+        #expect(daemon.stop() == 0)
+    }
 }
