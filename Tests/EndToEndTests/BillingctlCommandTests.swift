@@ -68,4 +68,53 @@ struct BillingctlCommandTests {
         #expect(human.stdout.contains("outbox \(latest)"), "\(human.stdout)")
         #expect(daemon.stop() == 0)
     }
+
+    @Test func anUnknownCommandAfterGlobalOptionsIsNamedAndTheCommandsListed() throws {
+        let daemon = try DaemonProcess()
+        for arguments in [["--socket", daemon.socket, "frobnicate"], ["--json", "no-such-command"],
+                          ["--socket", daemon.socket, "--json", "no-such-command", "--limit", "3"]] {
+            let result = try runProgram(Products.billingctl, arguments)
+            #expect(result.exitCode == 2, "\(arguments)")
+            #expect(result.stderr.lowercased().contains("unknown command"), "\(arguments): \(result.stderr)")
+            #expect(!result.stderr.contains("Unknown option"), "\(arguments): \(result.stderr)")
+            for command in ["status", "import", "invoices", "outbox", "backup"] {
+                #expect(result.stderr.contains(command), "\(arguments): \(result.stderr)")
+            }
+        }
+        #expect(daemon.stop() == 0)
+    }
+
+    @Test func backupMakesAnOnlineConsistentPrivateCopyAndRefusesAnExistingFile() throws {
+        let daemon = try DaemonProcess(extraArguments: ["--now", "2026-10-20T00:00:00Z"])
+        #expect(try daemon.ctl("import", Examples.path("templates.json")).exitCode == 0)
+        #expect(try daemon.ctl("run").exitCode == 0)
+        let copy = daemon.directory.appendingPathComponent("backups/copy.sqlite").path
+        try FileManager.default.createDirectory(atPath: (copy as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+        let made = try daemon.ctl("--json", "backup", copy)
+        #expect(made.exitCode == 0, "\(made.stdout)\(made.stderr)")
+        #expect(try made.json()["path"]?.stringValue == copy)
+
+        var info = stat()
+        #expect(stat(copy, &info) == 0)
+        #expect(info.st_mode & 0o777 == 0o600, "mode \(String(info.st_mode & 0o777, radix: 8))")
+        #expect(try SQLiteShell.scalar(copy, "PRAGMA integrity_check") == "ok")
+        let tables = try SQLiteShell.rows(daemon.database, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .map { $0[0] }
+        #expect(tables.contains("invoices") && tables.contains("outbox"))
+        for table in tables {
+            let query = "SELECT * FROM \(table) ORDER BY 1"
+            #expect(try SQLiteShell.rows(copy, query) == SQLiteShell.rows(daemon.database, query), "\(table)")
+        }
+        #expect(try SQLiteShell.scalar(copy, "SELECT count(*) FROM invoices") == "4")
+
+        // An existing file is never overwritten.
+        let before = try Data(contentsOf: URL(fileURLWithPath: copy))
+        let again = try daemon.ctl("--json", "backup", copy)
+        #expect(again.exitCode == 1)
+        #expect(try again.json()["error"]?["code"]?.stringValue == "FILE_EXISTS")
+        #expect(try again.json()["error"]?["field"]?.stringValue == "path")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: copy)) == before)
+        #expect(daemon.stop() == 0)
+    }
 }

@@ -99,4 +99,6 @@ extension BillingError.Code {
 extension BillingError.Code {
     /// A list's `--after` is not a cursor that list handed out.
     public static let invalidCursor: Self = "INVALID_CURSOR"
+    /// A file billingd was asked to create is already there; it never overwrites one.
+    public static let fileExists: Self = "FILE_EXISTS"
 }
