@@ -29,7 +29,7 @@ struct ListPagingTests {
 
     /// Every page of `list` from `after` on (or from the start), with `--limit 10000`.
     static func pages(_ daemon: DaemonProcess, _ list: [String], key: String, after start: String? = nil,
-                      limit: Int = 10_000) throws -> (items: [JSONValue], pages: Int) {
+                      limit: Int = 10_000, maxPages: Int = 1_000) throws -> (items: [JSONValue], pages: Int) {
         var items: [JSONValue] = []
         var after = start
         var pages = 0
@@ -46,7 +46,7 @@ struct ListPagingTests {
             guard let next = answer["next"] else { throw TestFailure("\(arguments): the answer has no \"next\"") }
             after = next.stringValue
             if after != nil { #expect(page.count == limit, "a page before the last is full") }
-        } while after != nil && pages < 1_000
+        } while after != nil && pages < maxPages
         return (items, pages)
     }
 
@@ -117,17 +117,16 @@ struct ListPagingTests {
         let second = try daemon.ctl("import", "-", input: Data(Self.customers(100_001...150_000).utf8))
         #expect(second.exitCode == 0, "\(second.stderr)")
 
-        // The cursor taken before the second import goes on where it stopped: the rest of the first 100,000.
+        // The cursor taken before the second import goes on where it stopped: the rest of the first 100,000,
+        // none of the newer ones. Those are the first five pages now.
         let rest = try Self.pages(daemon, ["customers", "list"], key: "customers", after: cursor)
-        let continued = (firstPage + rest.items).compactMap { $0["CustomerGUID"]?.stringValue }
-        #expect(continued.count == 100_000 && Set(continued) == Set((1...100_000).map { "c-\($0)" }))
-
-        let all = try Self.pages(daemon, ["customers", "list"], key: "customers")
-        #expect(all.pages == 15)
-        let guids = all.items.compactMap { $0["CustomerGUID"]?.stringValue }
+        let newer = try Self.pages(daemon, ["customers", "list"], key: "customers", maxPages: 5)
+        #expect(rest.pages == 9 && newer.pages == 5)
+        let all = newer.items + firstPage + rest.items
+        let guids = all.compactMap { $0["CustomerGUID"]?.stringValue }
         #expect(guids.count == 150_000 && Set(guids) == Set((1...150_000).map { "c-\($0)" }))
-        let ids = all.items.compactMap { $0["id"]?.intValue }
-        #expect(ids.count == 150_000 && Self.strictlyDescending(ids))
+        let ids = all.compactMap { $0["id"]?.intValue }
+        #expect(ids.count == 150_000 && Self.strictlyDescending(ids), "newest first, each exactly once")
         let table = try daemon.ctl("customers", "list", "--limit", "3")
         #expect(table.stdout.split(separator: "\n").count == 5, "header, 3 rows, the next-page line")
         #expect(daemon.stop() == 0)
