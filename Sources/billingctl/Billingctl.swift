@@ -47,7 +47,11 @@ struct Billingctl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "billingctl",
         abstract: "Control a running billingd over its control socket.",
-        discussion: "Exit codes: 0 success, 1 refused by the daemon (code and message printed), 2 usage error, 3 daemon not reachable.",
+        usage: "billingctl [--socket PATH] [--json] COMMAND …",
+        discussion: "Lists show one page, newest first: --limit N (default 100, at most 10000) and --after CURSOR; "
+            + "a table ends with the command for the next page, --json answers carry it as \"next\". "
+            + "Exit codes: 0 success, 1 refused by the daemon (code and message printed), 2 usage error (an unknown "
+            + "command, option or argument), 3 daemon not reachable.",
         subcommands: [Status.self, Import.self, Run.self, Preview.self, Templates.self, Customers.self, Invoices.self,
                       Sweep.self, Pay.self, Cancel.self, Resend.self, Reload.self, Metrics.self,
                       Drain.self, Outbox.self, Backup.self])
