@@ -47,15 +47,28 @@ struct Billingctl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "billingctl",
         abstract: "Control a running billingd over its control socket.",
-        discussion: "Exit codes: 0 success, 1 refused by the daemon (code and message printed), 2 usage error, 3 daemon not reachable.",
+        usage: "billingctl [--socket PATH] [--json] COMMAND …",
+        discussion: "Lists show one page, newest first: --limit N (default 100, at most 10000) and --after CURSOR; "
+            + "a table ends with the command for the next page, --json answers carry it as \"next\". "
+            + "Exit codes: 0 success, 1 refused by the daemon (code and message printed), 2 usage error (an unknown "
+            + "command, option or argument), 3 daemon not reachable.",
         subcommands: [Status.self, Import.self, Run.self, Preview.self, Templates.self, Customers.self, Invoices.self,
                       Sweep.self, Pay.self, Cancel.self, Resend.self, Reload.self, Metrics.self,
-                      Drain.self, Outbox.self])
+                      Drain.self, Outbox.self, Backup.self])
 
     /// ArgumentParser's own usage errors exit 64; billingctl's documented code for them is 2.
     static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        // Asked before parsing: with global options in front, ArgumentParser would blame the options instead.
+        if let word = splitGlobalOptions(arguments).rest.first, !word.hasPrefix("-"),
+           !(configuration.subcommands.map { $0._commandName } + ["help"]).contains(word) {
+            printError("billingctl: unknown command '\(word)'. Commands: "
+                       + configuration.subcommands.map { $0._commandName }.joined(separator: ", ")
+                       + ".\nSee 'billingctl --help' and 'billingctl COMMAND --help'.")
+            Foundation.exit(2)
+        }
         do {
-            var command = try parseAsRoot(hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
+            var command = try parseAsRoot(hoistingGlobalOptions(arguments))
             try command.run()
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
@@ -74,6 +87,15 @@ struct Billingctl: ParsableCommand {
 /// `billingctl [--socket PATH] [--json] COMMAND …`: the global options may stand before the command; they are
 /// moved behind it, where each subcommand's option group reads them.
 func hoistingGlobalOptions(_ arguments: [String]) -> [String] {
+    let (global, rest) = splitGlobalOptions(arguments)
+    guard !global.isEmpty, !rest.isEmpty else { return arguments }
+    // Options go after the (possibly nested) subcommand words but before positional arguments would be ambiguous;
+    // ArgumentParser accepts options anywhere after the subcommand, so appending them is enough.
+    return Array(rest) + global
+}
+
+/// The global options in front of the command, and the command with what follows it.
+func splitGlobalOptions(_ arguments: [String]) -> (global: [String], rest: ArraySlice<String>) {
     var global: [String] = []
     var rest = arguments[...]
     while let first = rest.first {
@@ -90,10 +112,7 @@ func hoistingGlobalOptions(_ arguments: [String]) -> [String] {
             break
         }
     }
-    guard !global.isEmpty, !rest.isEmpty else { return arguments }
-    // Options go after the (possibly nested) subcommand words but before positional arguments would be ambiguous;
-    // ArgumentParser accepts options anywhere after the subcommand, so appending them is enough.
-    return Array(rest) + global
+    return (global, rest)
 }
 
 struct Status: ParsableCommand {

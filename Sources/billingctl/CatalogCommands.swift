@@ -33,13 +33,15 @@ struct Templates: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List every template with its next run.")
+        static let configuration = CommandConfiguration(
+            abstract: "List templates with their next run, newest first, a page at a time.")
         @OptionGroup var options: GlobalOptions
+        @OptionGroup var page: PageOptions
 
         func run() throws {
-            try options.send("templates.list") { result in
-                Table.render(
-                    headers: ["ID", "RECORD GUID", "CUSTOMER", "REPEAT", "STATUS", "NEXT RUN", "TOTAL"],
+            try options.send("templates.list", page.args) { result in
+                PageOptions.table(
+                    result, headers: ["ID", "RECORD GUID", "CUSTOMER", "REPEAT", "STATUS", "NEXT RUN", "TOTAL"],
                     rows: (result["templates"]?.arrayValue ?? []).map { t in
                         [t["id"]?.intValue.map(String.init) ?? "", t["recordGuid"]?.stringValue ?? "",
                          t["customerGuid"]?.stringValue ?? "", t["repeatVery"]?.stringValue ?? "",
@@ -78,13 +80,15 @@ struct Customers: ParsableCommand {
         abstract: "List or show customers.", subcommands: [List.self, Show.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List every customer.")
+        static let configuration = CommandConfiguration(
+            abstract: "List customers, newest first, a page at a time.")
         @OptionGroup var options: GlobalOptions
+        @OptionGroup var page: PageOptions
 
         func run() throws {
-            try options.send("customers.list") { result in
-                Table.render(
-                    headers: ["CUSTOMER GUID", "NAME", "E-MAIL", "MOBILE", "SMS CONSENT"],
+            try options.send("customers.list", page.args) { result in
+                PageOptions.table(
+                    result, headers: ["CUSTOMER GUID", "NAME", "E-MAIL", "MOBILE", "SMS CONSENT"],
                     rows: (result["customers"]?.arrayValue ?? []).map { c in
                         let name = [c["CompanyName"], c["FirstName"], c["LastName"]].compactMap { $0?.stringValue }
                         return [c["CustomerGUID"]?.stringValue ?? "", name.joined(separator: " "),

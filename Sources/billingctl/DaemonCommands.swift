@@ -1,5 +1,6 @@
 import ArgumentParser
 import ControlProtocol
+import Foundation
 
 struct Reload: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,6 +26,24 @@ struct Metrics: ParsableCommand {
         try options.send("metrics") { result in
             let text = result["text"]?.stringValue ?? ""
             return text.hasSuffix("\n") ? String(text.dropLast()) : text
+        }
+    }
+}
+
+struct Backup: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write an online, consistent copy of the SQLite database into a new file (mode 0600).",
+        discussion: "The daemon makes the copy with SQLite's backup API while it keeps running, so FILE must be "
+            + "writable by billingd's user. An existing FILE is refused (FILE_EXISTS), never overwritten.")
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "The new file (a relative path is taken from the current directory).") var file: String
+
+    func run() throws {
+        let path = file.hasPrefix("/") ? file
+            : URL(fileURLWithPath: file, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+                .standardizedFileURL.path
+        try options.send("backup", [("path", .string(path))]) { r in
+            "backup written to \(Table.text(r["path"] ?? .null)) (\(Table.text(r["bytes"] ?? .null)) bytes)"
         }
     }
 }

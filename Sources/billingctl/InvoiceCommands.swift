@@ -51,14 +51,22 @@ struct Invoices: ParsableCommand {
         abstract: "List or show invoices.", subcommands: [List.self, Show.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List invoices, optionally of one status.")
+        static let configuration = CommandConfiguration(
+            abstract: "List invoices, newest first, a page at a time; optionally of one status, customer, template or issue dates.")
         @OptionGroup var options: GlobalOptions
         @Option(help: "Draft, Due, PastDue, Paid or Canceled.") var status: String?
+        @Option(help: "Only this customer's invoices (CustomerGUID).") var customer: String?
+        @Option(help: "Only this template's invoices (Id or RecordGuid).") var template: String?
+        @Option(help: "Issued on or after this date (YYYY-MM-DD).") var from: String?
+        @Option(help: "Issued on or before this date (YYYY-MM-DD).") var to: String?
+        @OptionGroup var page: PageOptions
 
         func run() throws {
-            try options.send("invoices.list", status.map { [("status", .string($0))] } ?? []) { result in
-                Table.render(
-                    headers: ["NUMBER", "STATUS", "TEMPLATE", "ISSUED", "DUE", "TOTAL", "BALANCE"],
+            let filters = [("status", status), ("customer", customer), ("template", template), ("from", from), ("to", to)]
+                .compactMap { name, value in value.map { (name, JSONValue.string($0)) } }
+            try options.send("invoices.list", filters + page.args) { result in
+                PageOptions.table(
+                    result, headers: ["NUMBER", "STATUS", "TEMPLATE", "ISSUED", "DUE", "TOTAL", "BALANCE"],
                     rows: (result["invoices"]?.arrayValue ?? []).map { i in
                         [Table.text(i["number"] ?? .null), Table.text(i["status"] ?? .null),
                          Table.text(i["templateId"] ?? .null), Table.text(i["issueDate"] ?? .null),

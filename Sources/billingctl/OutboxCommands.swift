@@ -19,14 +19,16 @@ struct Outbox: ParsableCommand {
         abstract: "List outbox messages or replay a dead one.", subcommands: [List.self, Retry.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List outbox messages, newest first.")
+        static let configuration = CommandConfiguration(
+            abstract: "List outbox messages, newest first, a page at a time.")
         @OptionGroup var options: GlobalOptions
         @Option(help: "pending, sending, sent, failed, dead or withdrawn.") var status: String?
+        @OptionGroup var page: PageOptions
 
         func run() throws {
-            try options.send("outbox.list", status.map { [("status", .string($0))] } ?? []) { result in
-                Table.render(
-                    headers: ["ID", "INVOICE", "CHANNEL", "KIND", "RECIPIENT", "STATUS", "ATTEMPTS", "NEXT ATTEMPT", "LAST ERROR"],
+            try options.send("outbox.list", (status.map { [("status", .string($0))] } ?? []) + page.args) { result in
+                PageOptions.table(
+                    result, headers: ["ID", "INVOICE", "CHANNEL", "KIND", "RECIPIENT", "STATUS", "ATTEMPTS", "NEXT ATTEMPT", "LAST ERROR"],
                     rows: (result["messages"]?.arrayValue ?? []).map { m in
                         let error = [m["lastErrorCode"], m["lastError"]].compactMap { $0?.stringValue }.joined(separator: ": ")
                         return ["id", "invoiceNumber", "channel", "kind", "recipient", "status", "attempts"]

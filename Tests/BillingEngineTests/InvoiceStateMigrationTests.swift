@@ -28,7 +28,7 @@ struct InvoiceStateMigrationTests {
                 """)
         }
         let store = try Store(options: .init(path: path), now: 0)
-        #expect(store.appliedMigrations == ["003_invoice_state"])
+        #expect(store.appliedMigrations.prefix(1) == ["003_invoice_state"])
         let due = try store.invoice(number: "INV-1")
         #expect((due.status, due.paid, due.balance) == ("Due", 0, 125))
         let pastDue = try store.invoice(number: "INV-2")

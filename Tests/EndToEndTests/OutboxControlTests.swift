@@ -63,7 +63,7 @@ struct OutboxControlTests {
         #expect(drained["claimed"]?.intValue == 0, "nothing left to send: \(drained)")
         let human = try daemon.ctl("drain")
         #expect(human.exitCode == 0 && human.stdout.contains("claimed 0"))
-        #expect(try daemon.ctl("--json", "outbox", "list", "--status", "bogus").json()["error"]?["code"]?.stringValue == "INVALID_REQUEST")
+        #expect(try daemon.ctl("--json", "outbox", "list", "--status", "bogus").json()["error"]?["code"]?.stringValue == "INVALID_FIELD")
         #expect(daemon.stop() == 0)
     }
 

@@ -113,15 +113,15 @@ struct RecurringEngineTests {
         let again = try daemon.ctl("--json", "run").json()
         #expect(again["generated"]?.intValue == 0)
         let list = try daemon.ctl("--json", "invoices", "list").json()["invoices"]?.arrayValue ?? []
-        #expect(list.map { $0["issueDate"]?.stringValue } == ["2027-01-04", "2027-01-11"])
+        #expect(list.map { $0["issueDate"]?.stringValue } == ["2027-01-11", "2027-01-04"], "newest first")
         // Jan 4 + 10 days is due Jan 14; by Jan 15 the sweep has marked it past due.
-        #expect(list.map { $0["status"]?.stringValue } == ["PastDue", "Due"])
+        #expect(list.map { $0["status"]?.stringValue } == ["Due", "PastDue"])
         #expect(try daemon.ctl("--json", "invoices", "list", "--status", "Due").json()["invoices"]?.arrayValue?.count == 1)
         // The cycle drains the outbox after the sweep; wait until the e-mails have gone to the spool folder.
         #expect(try eventually(within: 10) {
             try SQLiteShell.scalar(daemon.database, "SELECT count(*) FROM outbox WHERE status <> 'sent'") == "0"
         })
-        let shown = try daemon.ctl("--json", "invoices", "show", list[0]["number"]?.stringValue ?? "").json()
+        let shown = try daemon.ctl("--json", "invoices", "show", list[1]["number"]?.stringValue ?? "").json()
         #expect(shown["totals"]?["incVat"]?.stringValue == "11.90")
         #expect(shown["paymentReference"]?.stringValue?.hasPrefix("RF") == true)
         // Generation (issued e-mail queued, no SMS consent), the sweep (past due, reminder 1 queued), the drain.

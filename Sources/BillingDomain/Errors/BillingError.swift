@@ -95,3 +95,10 @@ extension BillingError.Code {
     public static let databaseIOError: Self = "DATABASE_IO_ERROR"
     public static let databaseCorrupt: Self = "DATABASE_CORRUPT"
 }
+
+extension BillingError.Code {
+    /// A list's `--after` is not a cursor that list handed out.
+    public static let invalidCursor: Self = "INVALID_CURSOR"
+    /// A file billingd was asked to create is already there; it never overwrites one.
+    public static let fileExists: Self = "FILE_EXISTS"
+}

@@ -19,8 +19,10 @@ enum CatalogCommands {
                 }),
             ]
         }),
-        ("templates.list", .init(mutating: false) { engine, _ in
-            .object([JSONMember(key: "templates", value: .array(try engine.store.templateSummaries().map { t in
+        ("templates.list", .init(mutating: false) { engine, args in
+            let page = try ListPage("templates", args)
+            let templates = try engine.store.templateSummaries(before: page.before, limit: page.fetch)
+            return page.answer("templates", templates, id: \.id) { t in
                 [
                     "id": JSONValue(Int(t.id)), "recordGuid": .string(t.recordGuid), "customerGuid": .string(t.customerGuid),
                     "repeatVery": .string(t.repeatVery), "status": .string(t.status),
@@ -28,7 +30,7 @@ enum CatalogCommands {
                     "currency": .string(t.currency),
                     "totalIncVat": .string(Currency(code: t.currency)?.format(t.totalIncVat) ?? String(t.totalIncVat)),
                 ]
-            }), line: 0)])
+            }
         }),
         ("templates.show", .init(mutating: false) { engine, args in
             try TemplateJSON.render(try engine.store.template(try args.requiredString("template")))
@@ -46,9 +48,10 @@ enum CatalogCommands {
             engine.notifyChange()
             return ["status": .string(status.rawValue)]
         }),
-        ("customers.list", .init(mutating: false) { engine, _ in
-            .object([JSONMember(key: "customers", value: .array(try engine.store.customers().map(CustomerJSON.render)),
-                                line: 0)])
+        ("customers.list", .init(mutating: false) { engine, args in
+            let page = try ListPage("customers", args)
+            let customers = try engine.store.customers(before: page.before, limit: page.fetch)
+            return page.answer("customers", customers, id: { $0.id ?? 0 }, item: CustomerJSON.render)
         }),
         ("customers.show", .init(mutating: false) { engine, args in
             CustomerJSON.render(try engine.store.customer(guid: try args.requiredString("customer")))
@@ -60,6 +63,7 @@ enum CustomerJSON {
     static func render(_ c: Customer) -> JSONValue {
         func text(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
         return [
+            "id": c.id.map { JSONValue(Int($0)) } ?? .null,
             "CustomerGUID": .string(c.guid), "FirstName": text(c.firstName), "LastName": text(c.lastName),
             "CompanyName": text(c.companyName), "Email": text(c.email), "MobilePhoneNumber": text(c.mobilePhone),
             "EmailConsent": c.emailConsent.map(JSONValue.bool) ?? .null, "SmsConsent": .bool(c.smsConsent),

@@ -1,7 +1,7 @@
 import BillingDomain
 import ControlProtocol
 
-/// `status`, `reload`, `metrics`: the daemon itself rather than billing data.
+/// `status`, `reload`, `metrics`, `backup`: the daemon itself rather than billing data.
 enum DaemonCommands {
     static let all: [(String, CommandRouter.Command)] = [
         ("status", .init(mutating: false) { engine, _ in try StatusReport.json(engine) }),
@@ -13,6 +13,14 @@ enum DaemonCommands {
         }),
         ("metrics", .init(mutating: false) { engine, _ in
             ["text": .string(try engine.metricsExposition())]
+        }),
+        // Kept to the peers that may change billing data: the copy holds every customer's contact data, and the
+        // daemon writes it with its own rights.
+        ("backup", .init(mutating: true) { engine, args in
+            let path = try args.requiredString("path")
+            let bytes = try engine.store.backup(to: path)
+            engine.logger.notice("database backed up", metadata: ["path": "\(path)", "bytes": "\(bytes)"])
+            return ["path": .string(path), "bytes": JSONValue(Int(bytes))]
         }),
     ]
 }

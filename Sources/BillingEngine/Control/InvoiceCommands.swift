@@ -51,22 +51,57 @@ enum InvoiceCommands {
             ]
         }),
         ("invoices.list", .init(mutating: false) { engine, args in
-            let invoices = try engine.store.invoiceSummaries(status: try args.string("status"))
-            return ["invoices": .array(invoices.map { i in
+            let page = try ListPage("invoices", args)
+            let invoices = try engine.store.invoiceSummaries(
+                try invoiceFilter(engine, args), before: page.before, limit: page.fetch)
+            return page.answer("invoices", invoices, id: \.id) { i in
                 let money = { (minor: Int64) in JSONValue.string(Currency(code: i.currency)?.format(minor) ?? String(minor)) }
                 return [
-                    "number": .string(i.number), "status": .string(i.status),
+                    "id": JSONValue(Int(i.id)), "number": .string(i.number), "status": .string(i.status),
                     "templateId": i.templateId.map { JSONValue(Int($0)) } ?? .null, "issueDate": .string(i.issueDate),
                     "dueDate": .string(i.dueDate), "currency": .string(i.currency),
                     "totalIncVat": money(i.totalIncVat), "balance": money(i.balance),
                 ]
-            })]
+            }
         }),
         ("invoices.show", .init(mutating: false) { engine, args in
             InvoiceJSON.render(try engine.store.invoice(number: try args.requiredString("number")),
                                baseCurrency: engine.configuration.defaultCurrency)
         }),
     ]
+}
+
+extension InvoiceCommands {
+    /// The filters of `invoices list`, each refused with its own field named when it is not valid.
+    static func invoiceFilter(_ engine: BillingEngine, _ args: Arguments) throws -> InvoiceListFilter {
+        var filter = InvoiceListFilter()
+        if let status = try args.string("status") {
+            guard Store.invoiceStatuses.contains(status) else {
+                throw BillingError(.invalidField, "Unknown status '\(status)'; use one of \(Store.invoiceStatuses.joined(separator: ", ")).",
+                                   field: "status")
+            }
+            filter.status = status
+        }
+        if let guid = try args.string("customer") {
+            filter.customerId = try engine.store.customerID(guid: guid)
+        }
+        if let reference = try args.string("template") {
+            do {
+                filter.templateId = try engine.store.template(reference).id
+            } catch var error as BillingError where error.code == .templateNotFound {
+                error.field = "template"
+                throw error
+            }
+        }
+        for (name, option) in [("from", "--from"), ("to", "--to")] {
+            guard let text = try args.string(name) else { continue }
+            guard LocalDate(iso: text) != nil else {
+                throw BillingError(.invalidDate, "\(option) must be an issue date YYYY-MM-DD, not '\(text.prefix(64))'.", field: name)
+            }
+            if name == "from" { filter.issuedFrom = text } else { filter.issuedTo = text }
+        }
+        return filter
+    }
 }
 
 enum InvoiceJSON {

@@ -15,9 +15,10 @@ enum OutboxCommands {
             ]
         }),
         ("outbox.list", .init(mutating: false) { engine, args in
-            let limit = try args.int("limit", range: 1...100_000) ?? 1_000
-            let messages = try engine.store.outboxMessages(status: try args.string("status"), limit: limit)
-            return ["messages": .array(messages.map(json))]
+            let page = try ListPage("outbox", args)
+            let messages = try engine.store.outboxMessages(
+                status: try args.string("status"), before: page.before, limit: page.fetch)
+            return page.answer("messages", messages, id: \.id, item: json)
         }),
         ("outbox.retry", .init(mutating: true) { engine, args in
             let text = try args.requiredString("id")

@@ -41,8 +41,7 @@ struct RecurringRun {
         for _ in 0..<100_000 {
             let now = engine.clock.now()
             let nowSeconds = Int64(now.timeIntervalSince1970.rounded(.down))
-            var ids = try engine.store.dueTemplateIDs(at: nowSeconds, limit: Self.batchSize)
-            if let onlyID { ids = ids.filter { $0 == onlyID } }
+            let ids = try engine.store.dueTemplateIDs(at: nowSeconds, limit: Self.batchSize, only: onlyID)
             if ids.isEmpty { break }
             let soFar = generatedSoFar
             let result = try engine.store.generate(templateIDs: ids, now: nowSeconds, numberFormat: format) {

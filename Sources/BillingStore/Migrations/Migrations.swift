@@ -12,6 +12,7 @@ enum Migrations {
         Migration(name: "001_initial_schema", sql: initialSchema),
         Migration(name: "002_dunning", sql: dunning),
         Migration(name: "003_invoice_state", sql: invoiceState),
+        Migration(name: "005_list_paging", sql: listPaging),
     ]
 
     /// Applies every migration not yet recorded, each in its own transaction, at start-up.
@@ -87,6 +88,13 @@ enum Migrations {
         CREATE INDEX invoice_state_past_due ON invoice_state (past_due_at) WHERE status = 'Due';
         CREATE INDEX invoice_state_reminders ON invoice_state (next_reminder_at)
             WHERE status = 'PastDue' AND next_reminder_at IS NOT NULL;
+        """
+
+    /// `invoices list --customer` pages a customer's invoices newest first: an index on the customer (its entries
+    /// end in the row id) reads one page of them in id order instead of every invoice. The other lists and
+    /// filters page on an existing index or the row id itself.
+    static let listPaging = """
+        CREATE INDEX invoices_customer ON invoices (customer_id);
         """
 
     // Money columns hold integer minor units; quantities, prices and rates hold exact decimal text as given.

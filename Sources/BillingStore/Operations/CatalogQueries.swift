@@ -15,13 +15,14 @@ public struct TemplateSummary: Sendable, Equatable {
 }
 
 extension Store {
-    public func templateSummaries() throws -> [TemplateSummary] {
+    /// One page of `templates list`: newest first, the templates with an id below `before`.
+    public func templateSummaries(before: Int64?, limit: Int) throws -> [TemplateSummary] {
         try read { db in
             try db.cached("""
                 SELECT t.id, t.record_guid, c.guid, t.repeat_very, t.status, t.next_run_date, t.currency,
                        t.total_inc_vat, t.time_zone
-                FROM templates t JOIN customers c ON c.id = t.customer_id ORDER BY t.id
-                """).all { row in
+                FROM templates t JOIN customers c ON c.id = t.customer_id WHERE t.id < ? ORDER BY t.id DESC LIMIT ?
+                """).bind(.integer(before ?? Int64.max), .int(limit)).all { row in
                 TemplateSummary(
                     id: row.int64(0), recordGuid: row.text(1), customerGuid: row.text(2), repeatVery: row.text(3),
                     status: row.text(4), nextRunDate: row.optionalText(5), currency: row.text(6),
@@ -47,8 +48,21 @@ extension Store {
         }
     }
 
-    public func customers() throws -> [Customer] {
-        try read { db in try db.cached(CustomerRow.ordered).all(CustomerRow.decode) }
+    /// One page of `customers list`: newest first, the customers with an id below `before`.
+    public func customers(before: Int64?, limit: Int) throws -> [Customer] {
+        try read { db in
+            try db.cached(CustomerRow.page).bind(.integer(before ?? Int64.max), .int(limit)).all(CustomerRow.decode)
+        }
+    }
+
+    /// The id of the customer with `guid`; CUSTOMER_NOT_FOUND if there is none.
+    public func customerID(guid: String) throws -> Int64 {
+        guard let id = try read({ db in
+            try db.cached("SELECT id FROM customers WHERE guid = ?").bind(.text(guid)).scalarInt()
+        }) else {
+            throw BillingError(.customerNotFound, "No customer has the CustomerGUID \(guid).", field: "customer")
+        }
+        return id
     }
 
     public func customer(guid: String) throws -> Customer {
@@ -66,7 +80,7 @@ enum CustomerRow {
     static let byID = select + " WHERE id = ?"
     static let byGuid = select + " WHERE guid = ?"
     static let byTemplate = select + " WHERE id = (SELECT customer_id FROM templates WHERE id = ?)"
-    static let ordered = select + " ORDER BY id"
+    static let page = select + " WHERE id < ? ORDER BY id DESC LIMIT ?"
     static let select = """
         SELECT id, guid, first_name, last_name, company_name, email, mobile_phone, email_consent, sms_consent,
                language, address_line1, address_line2, postal_code, city, country FROM customers

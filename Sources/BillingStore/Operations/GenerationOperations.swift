@@ -44,10 +44,16 @@ public struct GenerationResult: Sendable {
 }
 
 extension Store {
-    /// Active templates whose next run is due at `now`, earliest first.
-    public func dueTemplateIDs(at now: Int64, limit: Int) throws -> [Int64] {
+    /// Active templates whose next run is due at `now`, earliest first; with `only`, that template if it is due
+    /// (asked for itself: it may be anywhere in the queue of due templates).
+    public func dueTemplateIDs(at now: Int64, limit: Int, only templateID: Int64? = nil) throws -> [Int64] {
         try read { db in
-            try db.cached("""
+            if let templateID {
+                return try db.cached("""
+                    SELECT id FROM templates WHERE id = ? AND status = 'active' AND next_run_at <= ?
+                    """).bind(.integer(templateID), .integer(now)).all { $0.int64(0) }
+            }
+            return try db.cached("""
                 SELECT id FROM templates WHERE status = 'active' AND next_run_at <= ? ORDER BY next_run_at, id LIMIT ?
                 """).bind(.integer(now), .integer(Int64(limit))).all { $0.int64(0) }
         }

@@ -176,8 +176,14 @@ extension Store {
                 let previous = try db.cached("SELECT count(*) FROM outbox WHERE invoice_id = ? AND kind = 'resend'")
                     .bind(.integer(invoice.id)).scalarInt() ?? 0
                 let intent = NotificationIntent(channel: channel, kind: "resend", recipient: recipient, language: customer.language)
-                try Outbox.enqueue(intent, invoiceID: invoice.id, at: now, db: db, keySuffix: "-\(previous + 1)")
-                return (db.lastInsertRowID, recipient)
+                let suffix = "-\(previous + 1)"
+                try Outbox.enqueue(intent, invoiceID: invoice.id, at: now, db: db, keySuffix: suffix)
+                // The last insert is the history event that follows the row; the row is found by its unique key.
+                guard let outboxID = try db.cached("SELECT id FROM outbox WHERE idempotency_key = ?")
+                    .bind(.text(Outbox.key(invoiceID: invoice.id, intent: intent, suffix: suffix))).scalarInt() else {
+                    throw BillingError(.internalError, "The resent message of \(number) was not queued.")
+                }
+                return (outboxID, recipient)
             }
         }
     }

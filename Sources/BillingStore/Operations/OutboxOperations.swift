@@ -171,10 +171,11 @@ extension Store {
         }
     }
 
-    /// Rows of one status (or all), newest first, for `billingctl outbox list`.
-    public func outboxMessages(status: String? = nil, limit: Int = 1_000) throws -> [OutboxMessage] {
+    /// Rows of one status (or all) with an id below `before`, newest first, for `billingctl outbox list`.
+    public func outboxMessages(status: String? = nil, before: Int64? = nil, limit: Int = 1_000) throws -> [OutboxMessage] {
         if let status, !Store.outboxStatuses.contains(status) {
-            throw BillingError(.invalidRequest, "Unknown outbox status '\(status)'; use one of \(Store.outboxStatuses.joined(separator: ", ")).")
+            throw BillingError(.invalidField, "Unknown outbox status '\(status)'; use one of \(Store.outboxStatuses.joined(separator: ", ")).",
+                               field: "status")
         }
         return try read { db in
             try db.cached("""
@@ -182,8 +183,8 @@ extension Store {
                        o.attempts, o.next_attempt_at, o.lease_until, o.last_error_code, o.last_error,
                        o.provider_message_id, o.created_at, o.sent_at, i.number
                 FROM outbox o LEFT JOIN invoices i ON i.id = o.invoice_id
-                WHERE ?1 IS NULL OR o.status = ?1 ORDER BY o.id DESC LIMIT ?2
-                """).bind(.string(status), .int(limit)).all { row in
+                WHERE o.id < ?3 AND (?1 IS NULL OR o.status = ?1) ORDER BY o.id DESC LIMIT ?2
+                """).bind(.string(status), .int(limit), .integer(before ?? Int64.max)).all { row in
                 var message = Self.decodeOutbox(row)
                 message.invoiceNumber = row.optionalText(16)
                 return message

@@ -145,7 +145,7 @@ private struct Reader {
                     stack.append(frame)
                     continue parsing
                 }
-            case quote: value = .string(try parseString())
+            case quote: value = .string(try parseString(maxBytes: stringLimit(in: stack)))
             case UInt8(ascii: "t"): try expectLiteral("true"); value = .bool(true)
             case UInt8(ascii: "f"): try expectLiteral("false"); value = .bool(false)
             case UInt8(ascii: "n"): try expectLiteral("null"); value = .null
@@ -262,7 +262,15 @@ private struct Reader {
         repeat { pos &+= 1 } while pos < end && buf[pos] >= zero && buf[pos] <= nine
     }
 
-    mutating func parseString() throws -> String {
+    /// The longest string the value about to be read may be: `limits.longString` applies only at its own path.
+    func stringLimit(in stack: [Frame]) -> Int {
+        guard let long = limits.longString, stack.count == long.path.count,
+              zip(stack, long.path).allSatisfy({ $0.isObject && $0.key == $1 }) else { return limits.maxStringBytes }
+        return long.maxBytes
+    }
+
+    mutating func parseString(maxBytes: Int? = nil) throws -> String {
+        let maxBytes = maxBytes ?? limits.maxStringBytes
         let start = pos
         pos &+= 1
         let contentStart = pos
@@ -270,7 +278,7 @@ private struct Reader {
         while pos < end {
             let b = buf[pos]
             if b == quote {
-                try checkLength(pos - contentStart, start: start)
+                try checkLength(pos - contentStart, start: start, maxBytes: maxBytes)
                 let s = String(decoding: UnsafeBufferPointer(rebasing: buf[contentStart..<pos]), as: UTF8.self)
                 pos &+= 1
                 return s
@@ -330,15 +338,15 @@ private struct Reader {
             default:
                 throw error(.invalidDocument, "invalid escape \\\(describe(e).trimmingQuotes) in string", at: escapeStart)
             }
-            if out.count > limits.maxStringBytes { try checkLength(out.count, start: start) }
+            if out.count > maxBytes { try checkLength(out.count, start: start, maxBytes: maxBytes) }
         }
-        try checkLength(out.count, start: start)
+        try checkLength(out.count, start: start, maxBytes: maxBytes)
         return String(decoding: out, as: UTF8.self)
     }
 
-    func checkLength(_ length: Int, start: Int) throws {
-        guard length <= limits.maxStringBytes else {
-            throw error(.fieldTooLong, "string longer than \(limits.maxStringBytes) bytes", at: start)
+    func checkLength(_ length: Int, start: Int, maxBytes: Int) throws {
+        guard length <= maxBytes else {
+            throw error(.fieldTooLong, "string longer than \(maxBytes) bytes", at: start)
         }
     }
 

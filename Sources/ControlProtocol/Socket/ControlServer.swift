@@ -131,7 +131,9 @@ public final class ControlServer: @unchecked Sendable {
                 let response: ControlResponse
                 do {
                     let request = try ControlRequest(json: try JSONParser.parse(
-                        bytes, limits: JSONLimits(maxBytes: limits.maxRequestBytes)))
+                        bytes, limits: JSONLimits(
+                            maxBytes: limits.maxRequestBytes,
+                            longString: .init(path: ["args", "documentBase64"], maxBytes: limits.maxRequestBytes))))
                     response = handler(request, peer)
                 } catch let error as BillingError {
                     let code: BillingError.Code = error.code == .documentTooLarge ? .requestTooLarge : .invalidRequest
