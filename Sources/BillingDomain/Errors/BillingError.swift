@@ -65,6 +65,8 @@ extension BillingError.Code {
     public static let noConsent: Self = "NO_CONSENT"
 
     // Protocol and daemon
+    /// A RefNo already applied to the invoice, given again with another amount, type or date.
+    public static let refNoConflict: Self = "REFNO_CONFLICT"
     public static let invalidRequest: Self = "INVALID_REQUEST"
     public static let unknownCommand: Self = "UNKNOWN_COMMAND"
     public static let requestTooLarge: Self = "REQUEST_TOO_LARGE"
