@@ -46,8 +46,9 @@ extension Configuration {
             case "control.idle_timeout_seconds": controlIdleTimeoutSeconds = try integer(1...3600)
             case "billing.time_zone":
                 let name = try string()
-                guard let zone = TimeZone(identifier: name) else { throw fail("unknown time zone '\(name)'") }
-                defaultTimeZone = zone
+                do { defaultTimeZone = try ZoneResolution.timeZone(identifier: name) } catch let error as BillingError {
+                    throw fail(error.message)
+                }
             case "billing.currency":
                 let code = try string()
                 guard let currency = Currency(code: code) else { throw fail("unknown ISO 4217 currency '\(code)'") }

@@ -89,7 +89,7 @@ struct ImportValidator {
         let zoneName = try h.text("TimeZone", maxLength: 64)
         var zone = defaults.timeZone
         if let zoneName {
-            guard let named = TimeZone(identifier: zoneName) else {
+            guard let named = try? ZoneResolution.timeZone(identifier: zoneName) else {
                 throw h.error(.invalidTimeZone, "TimeZone", "'\(zoneName)' is not an IANA time zone")
             }
             zone = named
