@@ -59,6 +59,8 @@ extension BillingError.Code {
 
     // Records and life cycle
     public static let templateNotFound: Self = "TEMPLATE_NOT_FOUND"
+    /// A bare template reference that is one template's Id and another's RecordGuid (`id:7` / `guid:7` decide).
+    public static let ambiguousTemplate: Self = "AMBIGUOUS_TEMPLATE"
     public static let customerNotFound: Self = "CUSTOMER_NOT_FOUND"
     public static let invoiceNotFound: Self = "INVOICE_NOT_FOUND"
     public static let invalidTransition: Self = "INVALID_TRANSITION"
