@@ -61,6 +61,7 @@ extension Configuration {
                 invoiceNumberFormat = format
             case "billing.catch_up_policy": catchUpPolicy = try choice(CatchUpPolicy.self)
             case "billing.catch_up_limit": catchUpLimit = try integer(1...100_000)
+            case "billing.max_backdate_days": maxBackdateDays = try integer(0...36_500)
             case "dunning.reminder_days":
                 guard case .array(let items) = entry.value else { throw fail("expected an array such as [1, 7, 14]") }
                 var days: [Int] = []

@@ -25,6 +25,8 @@ public struct Configuration: Sendable {
     public var invoiceNumberFormat: String = "INV-{year}-{seq:6}"
     public var catchUpPolicy: CatchUpPolicy = .all
     public var catchUpLimit: Int = 120
+    /// An imported RunDate further back than this many days is refused (a mistyped year would bill every run since).
+    public var maxBackdateDays: Int = 400
 
     public var dunningDays: [Int] = [1, 7, 14]
     public var sendReceipts: Bool = true
