@@ -77,6 +77,8 @@ extension BillingError.Code {
     public static let storageError: Self = "STORAGE_ERROR"
     /// A row broke a database rule (unique, not null, type): the row's data is at fault, not the database.
     public static let constraintViolated: Self = "CONSTRAINT_VIOLATED"
+    /// Rows refer to rows that do not exist (a migration's `PRAGMA foreign_key_check`); `field` names the table.
+    public static let foreignKeyViolation: Self = "FOREIGN_KEY_VIOLATION"
     public static let internalError: Self = "INTERNAL_ERROR"
     public static let invalidConfig: Self = "INVALID_CONFIG"
 }
