@@ -65,15 +65,22 @@ extension BillingError.Code {
     public static let invoiceNotFound: Self = "INVOICE_NOT_FOUND"
     public static let invalidTransition: Self = "INVALID_TRANSITION"
     public static let noConsent: Self = "NO_CONSENT"
-
-    // Protocol and daemon
     /// A RefNo already applied to the invoice, given again with another amount, type or date.
     public static let refNoConflict: Self = "REFNO_CONFLICT"
+
+    // Protocol and daemon
     public static let invalidRequest: Self = "INVALID_REQUEST"
     public static let unknownCommand: Self = "UNKNOWN_COMMAND"
     public static let requestTooLarge: Self = "REQUEST_TOO_LARGE"
     public static let permissionDenied: Self = "PERMISSION_DENIED"
     public static let busy: Self = "BUSY"
+    /// Control socket failures, by what an operator has to fix.
+    public static let socketPermissionDenied: Self = "SOCKET_PERMISSION_DENIED"
+    public static let socketInUse: Self = "SOCKET_IN_USE"
+    public static let socketPathInvalid: Self = "SOCKET_PATH_INVALID"
+    public static let socketConnectionRefused: Self = "SOCKET_CONNECTION_REFUSED"
+    public static let socketTimeout: Self = "SOCKET_TIMEOUT"
+    public static let socketError: Self = "SOCKET_ERROR"
     public static let storageError: Self = "STORAGE_ERROR"
     /// A row broke a database rule (unique, not null, type): the row's data is at fault, not the database.
     public static let constraintViolated: Self = "CONSTRAINT_VIOLATED"
