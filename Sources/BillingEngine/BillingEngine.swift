@@ -99,7 +99,10 @@ public final class BillingEngine: @unchecked Sendable {
         let config = configuration
         return ImportDocument.Defaults(
             timeZone: config.defaultTimeZone, currency: config.defaultCurrency,
-            roundingMode: config.defaultRoundingMode, vatRounding: config.defaultVatRounding)
+            roundingMode: config.defaultRoundingMode, vatRounding: config.defaultVatRounding,
+            backdateLimit: .init(now: clock.now(), maxDays: config.maxBackdateDays) { [store] guid in
+                try? store.template("guid:" + guid).runDate
+            })
     }
 
     /// Imports a document whole or not at all (the one path for `billingctl import`).

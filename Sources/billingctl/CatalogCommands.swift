@@ -9,7 +9,7 @@ struct Templates: ParsableCommand {
     struct Pause: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Stop a template from billing until it is resumed.")
         @OptionGroup var options: GlobalOptions
-        @Argument(help: "Template Id or RecordGuid.") var template: String
+        @Argument(help: "Template Id or RecordGuid (id:N or guid:G when a RecordGuid is another template's Id).") var template: String
         @Option(help: "Why (kept in the template's events).") var reason: String?
 
         func run() throws {
@@ -23,7 +23,7 @@ struct Templates: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Resume a paused template; runs missed meanwhile are caught up under the catch-up policy.")
         @OptionGroup var options: GlobalOptions
-        @Argument(help: "Template Id or RecordGuid.") var template: String
+        @Argument(help: "Template Id or RecordGuid (id:N or guid:G when a RecordGuid is another template's Id).") var template: String
 
         func run() throws {
             try options.send("templates.resume", [("template", .string(template))]) { r in
@@ -55,7 +55,7 @@ struct Templates: ParsableCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one template, every header and line field.")
         @OptionGroup var options: GlobalOptions
-        @Argument(help: "Template Id or RecordGuid.") var template: String
+        @Argument(help: "Template Id or RecordGuid (id:N or guid:G when a RecordGuid is another template's Id).") var template: String
 
         func run() throws {
             try options.send("templates.show", [("template", .string(template))]) { result in

@@ -5,7 +5,7 @@ struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Generate the invoices of every due template run now (or of one template).")
     @OptionGroup var options: GlobalOptions
-    @Option(help: "Only this template (Id or RecordGuid).") var template: String?
+    @Option(help: "Only this template (Id or RecordGuid; id:N or guid:G when a RecordGuid is another template's Id).") var template: String?
 
     func run() throws {
         try options.send("run", template.map { [("template", .string($0))] } ?? []) { result in
@@ -30,7 +30,7 @@ struct Preview: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List a template's next runs with dates and totals; nothing is written.")
     @OptionGroup var options: GlobalOptions
-    @Argument(help: "Template Id or RecordGuid.") var template: String
+    @Argument(help: "Template Id or RecordGuid (id:N or guid:G when a RecordGuid is another template's Id).") var template: String
     @Option(help: "How many runs (1–1000).") var count = 12
 
     func run() throws {

@@ -59,10 +59,14 @@ extension BillingError.Code {
 
     // Records and life cycle
     public static let templateNotFound: Self = "TEMPLATE_NOT_FOUND"
+    /// A bare template reference that is one template's Id and another's RecordGuid (`id:7` / `guid:7` decide).
+    public static let ambiguousTemplate: Self = "AMBIGUOUS_TEMPLATE"
     public static let customerNotFound: Self = "CUSTOMER_NOT_FOUND"
     public static let invoiceNotFound: Self = "INVOICE_NOT_FOUND"
     public static let invalidTransition: Self = "INVALID_TRANSITION"
     public static let noConsent: Self = "NO_CONSENT"
+    /// A RefNo already applied to the invoice, given again with another amount, type or date.
+    public static let refNoConflict: Self = "REFNO_CONFLICT"
 
     // Protocol and daemon
     public static let invalidRequest: Self = "INVALID_REQUEST"
@@ -70,9 +74,18 @@ extension BillingError.Code {
     public static let requestTooLarge: Self = "REQUEST_TOO_LARGE"
     public static let permissionDenied: Self = "PERMISSION_DENIED"
     public static let busy: Self = "BUSY"
+    /// Control socket failures, by what an operator has to fix.
+    public static let socketPermissionDenied: Self = "SOCKET_PERMISSION_DENIED"
+    public static let socketInUse: Self = "SOCKET_IN_USE"
+    public static let socketPathInvalid: Self = "SOCKET_PATH_INVALID"
+    public static let socketConnectionRefused: Self = "SOCKET_CONNECTION_REFUSED"
+    public static let socketTimeout: Self = "SOCKET_TIMEOUT"
+    public static let socketError: Self = "SOCKET_ERROR"
     public static let storageError: Self = "STORAGE_ERROR"
     /// A row broke a database rule (unique, not null, type): the row's data is at fault, not the database.
     public static let constraintViolated: Self = "CONSTRAINT_VIOLATED"
+    /// Rows refer to rows that do not exist (a migration's `PRAGMA foreign_key_check`); `field` names the table.
+    public static let foreignKeyViolation: Self = "FOREIGN_KEY_VIOLATION"
     public static let internalError: Self = "INTERNAL_ERROR"
     public static let invalidConfig: Self = "INVALID_CONFIG"
 }

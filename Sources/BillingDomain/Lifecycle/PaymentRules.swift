@@ -29,4 +29,40 @@ public enum PaymentRules {
         }
         return amount == balance ? .payInFull : .payPartially
     }
+
+    /// The payment's date: today (in the invoice's time zone) when none is given. A date after today is refused
+    /// (004_4ab6b6f838a3a10b.txt, DESIGN §2): money not yet received cannot lower a balance.
+    public static func paymentDate(_ text: String?, today: LocalDate) throws -> LocalDate {
+        guard let text else { return today }
+        guard let date = LocalDate(iso: text) else {
+            throw BillingError(.invalidDate, "Payment date '\(text.prefix(40))' is not YYYY-MM-DD.", field: "date")
+        }
+        guard date <= today else {
+            throw BillingError(.invalidDate, "Payment date \(date) is after today (\(today) in the invoice's time zone); "
+                               + "a payment is recorded once the money is received.", field: "date")
+        }
+        return date
+    }
+
+    /// A RefNo already applied to the invoice. The same amount, type and date again is a retried request and
+    /// answers the existing payment; anything else under that RefNo would book other money against a reference
+    /// that already names a payment, so it is refused (`REFNO_CONFLICT`) and nothing changes.
+    public static func checkRepeat(
+        refNo: String, existing: (amount: Int64, type: String, date: String),
+        amount: Int64, type: PaymentType, date: LocalDate, currency: Currency
+    ) throws {
+        var differences: [String] = []
+        if existing.amount != amount {
+            differences.append("amount \(currency.format(existing.amount)), not \(currency.format(amount))")
+        }
+        if existing.type != type.rawValue { differences.append("type \(existing.type), not \(type.rawValue)") }
+        if existing.date != date.description { differences.append("date \(existing.date), not \(date)") }
+        guard differences.isEmpty else {
+            throw BillingError(
+                .refNoConflict,
+                "RefNo \(refNo.prefix(100)) is already applied to this invoice with \(differences.joined(separator: ", ")); "
+                    + "a different payment needs its own RefNo.",
+                field: "ref")
+        }
+    }
 }

@@ -48,12 +48,32 @@ public enum ZoneResolution {
     /// name is a refusal rather than a silent fall-back to UTC, which would move every run by hours.
     public static func timeZone(identifier: String) throws -> TimeZone {
         let name = identifier.trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty, name.utf8.count <= 64, let zone = TimeZone(identifier: name) else {
+        guard !name.isEmpty, name.utf8.count <= 64, hasIANAForm(name), let zone = TimeZone(identifier: name) else {
             throw BillingError(.invalidTimeZone,
-                               "'\(identifier.prefix(64))' is not a known IANA time zone (e.g. Europe/Stockholm, UTC)")
+                               "'\(identifier.prefix(64))' is not an IANA time zone name (e.g. Europe/Stockholm, UTC); "
+                                   + "abbreviations and offsets such as PST, JST or UTC+5 name no daylight-saving rules")
         }
         return zone
     }
+
+    /// Whether `name` has the form of an IANA zone name (tzdata then has to know it). Foundation also takes
+    /// abbreviations (`PST`, `JST`) and offsets (`GMT+5`, `UTC+5`) as identifiers; they are refused because they say
+    /// nothing about the daylight-saving rules that the schedule depends on. IANA names are `Area/Location`
+    /// (`America/Argentina/Buenos_Aires`, `Etc/UTC`), `UTC`, or one of the few single names that Foundation lists
+    /// (`GMT`). Foundation's list alone will not do: it holds ICU's canonical names, which leave out current IANA
+    /// names such as `Asia/Kolkata`.
+    private static func hasIANAForm(_ name: String) -> Bool {
+        if name == "UTC" { return true }
+        let parts = name.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count >= 2 else { return singleZoneNames.contains(name) }
+        return parts.allSatisfy { part in
+            part.first?.isUppercase == true
+                && part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_-+".contains($0)) }
+        }
+    }
+
+    /// Built once: stored templates are decoded on generation's hot path.
+    private static let singleZoneNames = Set(TimeZone.knownTimeZoneIdentifiers.filter { !$0.contains("/") })
 
     // Whole seconds since 1970, clamped to ±10^13 s (±300,000 years) so that `Date.distantFuture`, infinities
     // and NaN cannot trap the integer conversion.

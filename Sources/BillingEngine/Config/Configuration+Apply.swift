@@ -46,8 +46,9 @@ extension Configuration {
             case "control.idle_timeout_seconds": controlIdleTimeoutSeconds = try integer(1...3600)
             case "billing.time_zone":
                 let name = try string()
-                guard let zone = TimeZone(identifier: name) else { throw fail("unknown time zone '\(name)'") }
-                defaultTimeZone = zone
+                do { defaultTimeZone = try ZoneResolution.timeZone(identifier: name) } catch let error as BillingError {
+                    throw fail(error.message)
+                }
             case "billing.currency":
                 let code = try string()
                 guard let currency = Currency(code: code) else { throw fail("unknown ISO 4217 currency '\(code)'") }
@@ -60,6 +61,7 @@ extension Configuration {
                 invoiceNumberFormat = format
             case "billing.catch_up_policy": catchUpPolicy = try choice(CatchUpPolicy.self)
             case "billing.catch_up_limit": catchUpLimit = try integer(1...100_000)
+            case "billing.max_backdate_days": maxBackdateDays = try integer(0...36_500)
             case "dunning.reminder_days":
                 guard case .array(let items) = entry.value else { throw fail("expected an array such as [1, 7, 14]") }
                 var days: [Int] = []

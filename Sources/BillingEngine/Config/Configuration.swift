@@ -25,13 +25,14 @@ public struct Configuration: Sendable {
     public var invoiceNumberFormat: String = "INV-{year}-{seq:6}"
     public var catchUpPolicy: CatchUpPolicy = .all
     public var catchUpLimit: Int = 120
+    /// An imported RunDate further back than this many days is refused (a mistyped year would bill every run since).
+    public var maxBackdateDays: Int = 400
 
     public var dunningDays: [Int] = [1, 7, 14]
     public var sendReceipts: Bool = true
 
     public var emailTransport: EmailTransport = .spool
     public var emailFrom: String = "billing@localhost"
-    public var emailSpoolDirectory: String
     public var smtpHost: String = "localhost"
     public var smtpPort: Int = 25
     public var smtpStartTLS: Bool = false
@@ -45,12 +46,30 @@ public struct Configuration: Sendable {
     public var emailRatePerSecond: Int = 20
 
     public var smsTransport: SMSTransport = .spool
-    public var smsSpoolDirectory: String
     public var smsGatewayURL: String?
     public var smsTokenCredential: String = "sms-token"
     public var smsRatePerSecond: Int = 10
     public var smsTimeoutSeconds: Int = 15
-    public var postSpoolDirectory: String
+
+    /// Spool folders not set explicitly are `spool/email`, `spool/sms`, `spool/post` beside the database file
+    /// (DESIGN §4), so `--database` and `database.path` move them with it.
+    public var emailSpoolDirectory: String {
+        get { explicitSpoolDirectories["email"] ?? spoolDirectoryBesideDatabase("email") }
+        set { explicitSpoolDirectories["email"] = newValue }
+    }
+    public var smsSpoolDirectory: String {
+        get { explicitSpoolDirectories["sms"] ?? spoolDirectoryBesideDatabase("sms") }
+        set { explicitSpoolDirectories["sms"] = newValue }
+    }
+    public var postSpoolDirectory: String {
+        get { explicitSpoolDirectories["post"] ?? spoolDirectoryBesideDatabase("post") }
+        set { explicitSpoolDirectories["post"] = newValue }
+    }
+    private var explicitSpoolDirectories: [String: String] = [:]
+
+    private func spoolDirectoryBesideDatabase(_ channel: String) -> String {
+        URL(fileURLWithPath: databasePath).deletingLastPathComponent().appendingPathComponent("spool/" + channel).path
+    }
 
     public var outboxMaxAttempts: Int = 8
     public var outboxBackoffBaseSeconds: Int = 30
@@ -70,13 +89,9 @@ public struct Configuration: Sendable {
 
     /// The embedded default, placed under `$STATE_DIRECTORY` (systemd) or the user's local state folder.
     public static func embeddedDefault(environment: [String: String] = ProcessInfo.processInfo.environment) -> Configuration {
-        let state = stateDirectory(environment: environment)
-        return Configuration(
-            databasePath: state + "/billing.sqlite",
-            socketPath: ControlSocketPath.defaultPath(environment: environment),
-            emailSpoolDirectory: state + "/spool/email",
-            smsSpoolDirectory: state + "/spool/sms",
-            postSpoolDirectory: state + "/spool/post")
+        Configuration(
+            databasePath: stateDirectory(environment: environment) + "/billing.sqlite",
+            socketPath: ControlSocketPath.defaultPath(environment: environment))
     }
 
     static func stateDirectory(environment: [String: String]) -> String {

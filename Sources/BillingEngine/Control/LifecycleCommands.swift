@@ -33,6 +33,10 @@ enum LifecycleCommands {
                     throw BillingError(.fieldTooLong, "\(name) is longer than 1,000 characters.", field: name)
                 }
             }
+            if let email = request.payerEmail, !RecipientAddress.isValidEmail(email) {
+                throw BillingError(.invalidField, "Payer e-mail '\(email.prefix(100))' is not a valid e-mail address.",
+                                   field: "payerEmail")
+            }
             let outcome = try engine.store.applyPayment(request, now: engine.clock.nowSeconds(),
                                                         sendReceipt: engine.configuration.sendReceipts)
             engine.notifyChange()

@@ -18,12 +18,31 @@ public struct ImportDocument: Sendable {
         public var currency: Currency
         public var roundingMode: RoundingMode
         public var vatRounding: VatRounding
+        /// A RunDate more than `maxDays` before `now` (in the template's zone) is refused: a mistyped year would
+        /// otherwise bill, and send, every run since. `storedRunDate` answers a stored template's RunDate by
+        /// RecordGuid, so a template already billing since then can still be imported again. nil: no limit.
+        public var backdateLimit: BackdateLimit?
 
-        public init(timeZone: TimeZone, currency: Currency, roundingMode: RoundingMode, vatRounding: VatRounding) {
+        public struct BackdateLimit: Sendable {
+            public var now: Date
+            public var maxDays: Int
+            public var storedRunDate: @Sendable (_ recordGuid: String) -> LocalDateTime?
+
+            public init(now: Date, maxDays: Int,
+                        storedRunDate: @escaping @Sendable (_ recordGuid: String) -> LocalDateTime? = { _ in nil }) {
+                self.now = now
+                self.maxDays = maxDays
+                self.storedRunDate = storedRunDate
+            }
+        }
+
+        public init(timeZone: TimeZone, currency: Currency, roundingMode: RoundingMode, vatRounding: VatRounding,
+                    backdateLimit: BackdateLimit? = nil) {
             self.timeZone = timeZone
             self.currency = currency
             self.roundingMode = roundingMode
             self.vatRounding = vatRounding
+            self.backdateLimit = backdateLimit
         }
     }
 

@@ -89,7 +89,7 @@ struct ImportValidator {
         let zoneName = try h.text("TimeZone", maxLength: 64)
         var zone = defaults.timeZone
         if let zoneName {
-            guard let named = TimeZone(identifier: zoneName) else {
+            guard let named = try? ZoneResolution.timeZone(identifier: zoneName) else {
                 throw h.error(.invalidTimeZone, "TimeZone", "'\(zoneName)' is not an IANA time zone")
             }
             zone = named
@@ -162,6 +162,13 @@ struct ImportValidator {
         }
         if let endDate, endDate < runDate.date {
             throw h.error(.invalidDate, "EndDate", "\(endDate) is before RunDate \(runDate)")
+        }
+        if let limit = defaults.backdateLimit, limit.storedRunDate(template.recordGuid) != runDate {
+            let days = ZoneResolution.local(of: limit.now, in: zone).date.daysSinceEpoch - runDate.date.daysSinceEpoch
+            if days > limit.maxDays {
+                throw h.error(.invalidDate, "RunDate", "\(runDate) is \(days) days in the past; billing.max_backdate_days "
+                              + "allows \(limit.maxDays) (every run since RunDate would be billed and sent at once)")
+            }
         }
         // NextRunDate is kept as a run index: a NextRunDate between two runs (an old system's drifted date)
         // is aligned to the first scheduled run at or after it.

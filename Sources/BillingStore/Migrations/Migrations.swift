@@ -37,12 +37,30 @@ enum Migrations {
         for migration in all where !applied.contains(migration.name) {
             try db.transaction {
                 try db.execute(migration.sql)
+                try checkForeignKeys(after: migration, db)
                 try db.prepare("INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)")
                     .bind(.text(migration.name), .integer(now)).run()
             }
             ran.append(migration.name)
         }
         return ran
+    }
+
+    /// SQLite does not check foreign keys on rows a migration copies or rebuilds, nor on rows another program
+    /// wrote with `foreign_keys` off; a migration that leaves a dangling reference fails and is rolled back, so
+    /// billingd never starts on a schema whose references it cannot trust.
+    static func checkForeignKeys(after migration: Migration, _ db: SQLiteConnection) throws {
+        let violations = try db.prepare("PRAGMA foreign_key_check").all {
+            (table: $0.text(0), rowid: $0.optionalInt64(1), parent: $0.text(2))
+        }
+        guard let first = violations.first else { return }
+        let tables = Array(Set(violations.map(\.table))).sorted()
+        throw BillingError(
+            .foreignKeyViolation,
+            "Migration \(migration.name) failed: \(violations.count) row(s) of \(tables.joined(separator: ", ")) refer to "
+                + "rows that do not exist (first: \(first.table) row \(first.rowid.map(String.init) ?? "?") → \(first.parent)); "
+                + "the migration was rolled back. Find them with PRAGMA foreign_key_check in the sqlite3 shell.",
+            field: first.table)
     }
 
     /// When an invoice's next reminder falls due: the dunning pass reads only the rows whose time has come.

@@ -31,15 +31,30 @@ extension Store {
         }
     }
 
-    /// A template addressed by Id or RecordGuid, decoded and checked; TEMPLATE_NOT_FOUND if there is none.
+    /// A template addressed by Id or RecordGuid (`id:7`, `guid:7`; see `TemplateReference`), decoded and checked;
+    /// TEMPLATE_NOT_FOUND if there is none, AMBIGUOUS_TEMPLATE if a bare reference names two.
     public func template(_ reference: String) throws -> RecurringTemplate {
-        try read { db in
+        let parsed = try TemplateReference(reference)
+        return try read { db in
             let id: Int64?
-            if let number = Int64(reference) {
-                id = try db.cached("SELECT id FROM templates WHERE id = ? OR record_guid = ? ORDER BY id = ? DESC")
-                    .bind(.integer(number), .text(reference), .integer(number)).scalarInt()
-            } else {
-                id = try db.cached("SELECT id FROM templates WHERE record_guid = ?").bind(.text(reference)).scalarInt()
+            switch parsed {
+            case .id(let number):
+                id = try db.cached("SELECT id FROM templates WHERE id = ?").bind(.integer(number)).scalarInt()
+            case .recordGuid(let guid):
+                id = try db.cached("SELECT id FROM templates WHERE record_guid = ?").bind(.text(guid)).scalarInt()
+            case .either(let text):
+                // Ids and RecordGuids are each unique, so two rows are one template's Id and another's RecordGuid.
+                let matches = try db.cached("SELECT id, record_guid FROM templates WHERE id = ? OR record_guid = ?")
+                    .bind(.int64(Int64(text)), .text(text)).all { (id: $0.int64(0), guid: $0.text(1)) }
+                if matches.count > 1, let byID = matches.first(where: { $0.guid != text }),
+                   let byGuid = matches.first(where: { $0.guid == text }) {
+                    throw BillingError(
+                        .ambiguousTemplate,
+                        "'\(text)' is both the Id of template \(byID.id) (RecordGuid \(byID.guid)) and the RecordGuid of "
+                            + "template \(byGuid.id); say id:\(text) or guid:\(text).",
+                        field: "template")
+                }
+                id = matches.first?.id
             }
             guard let id else {
                 throw BillingError(.templateNotFound, "No template has the Id or RecordGuid \(reference).")
@@ -119,7 +134,7 @@ enum TemplateRow {
                              field: column)
             }
             let zoneText = row.text(15)
-            guard let zone = TimeZone(identifier: zoneText) else { throw bad("time_zone", zoneText) }
+            guard let zone = try? ZoneResolution.timeZone(identifier: zoneText) else { throw bad("time_zone", zoneText) }
             guard let currency = Currency(code: row.text(4)) else { throw bad("currency", row.text(4)) }
             guard let rate = DecimalValue(plain: row.text(5)), !rate.isNegative, !rate.isZero else {
                 throw bad("currency_rate", row.text(5))

@@ -70,33 +70,34 @@ extension Store {
         try write { db in
             try db.transaction {
                 let invoice = try InvoiceState.load(number: request.number, db: db)
+                let amount = try PaymentRules.amount(request.amount, currency: invoice.currency)
+                let today = ZoneResolution.local(of: Date(timeIntervalSince1970: TimeInterval(now)), in: invoice.zone).date
+                let date = try PaymentRules.paymentDate(request.paymentDate, today: today)
                 if let ref = request.refNo, let existing = try db.cached("""
-                    SELECT id, amount FROM payments WHERE invoice_id = ? AND ref_no = ?
-                    """).bind(.integer(invoice.id), .text(ref)).first({ ($0.int64(0), $0.int64(1)) }) {
-                    return PaymentOutcome(paymentId: existing.0, amount: existing.1, status: invoice.status.rawValue,
+                    SELECT id, amount, type, payment_date FROM payments WHERE invoice_id = ? AND ref_no = ?
+                    """).bind(.integer(invoice.id), .text(ref)).first({
+                        (id: $0.int64(0), amount: $0.int64(1), type: $0.text(2), date: $0.text(3))
+                    }) {
+                    try PaymentRules.checkRepeat(
+                        refNo: ref, existing: (existing.amount, existing.type, existing.date), amount: amount,
+                        type: request.type, date: date, currency: invoice.currency)
+                    return PaymentOutcome(paymentId: existing.id, amount: existing.amount, status: invoice.status.rawValue,
                                           paid: invoice.paid, balance: invoice.balance, currency: invoice.currency.code,
                                           duplicate: true)
                 }
                 if invoice.status != .due && invoice.status != .pastDue {
                     _ = try InvoiceLifecycle.apply(.payPartially, to: invoice.status, paid: invoice.paid)
                 }
-                let amount = try PaymentRules.amount(request.amount, currency: invoice.currency)
                 let action = try PaymentRules.action(for: amount, balance: invoice.balance, currency: invoice.currency)
                 guard let status = try InvoiceLifecycle.apply(action, to: invoice.status, paid: invoice.paid) else {
                     throw BillingError(.invalidTransition, "The invoice cannot take payments.")
                 }
-                let date = try request.paymentDate.map { text -> String in
-                    guard let date = LocalDate(iso: text) else {
-                        throw BillingError(.invalidDate, "Payment date '\(text.prefix(40))' is not YYYY-MM-DD.", field: "date")
-                    }
-                    return date.description
-                } ?? ZoneResolution.local(of: Date(timeIntervalSince1970: TimeInterval(now)), in: invoice.zone).date.description
                 guard let paymentID = try db.cached("""
                     INSERT INTO payments (invoice_id, amount, type, ref_no, payment_date, payer_name, payer_email, notes,
                         created_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
                     """).bind(.integer(invoice.id), .integer(amount), .text(request.type.rawValue), .string(request.refNo),
-                              .text(date), .string(request.payerName), .string(request.payerEmail), .string(request.notes),
+                              .text(date.description), .string(request.payerName), .string(request.payerEmail), .string(request.notes),
                               .integer(now)).scalarInt() else {
                     throw BillingError(.storageError, "The payment was not stored.")
                 }

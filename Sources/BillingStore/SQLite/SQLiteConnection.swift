@@ -145,7 +145,8 @@ final class SQLiteConnection {
         // error on the WAL or the database; the operator's fix is to make them writable, so say that.
         if error.cause == .databaseIOError, [path, path + "-wal"].contains(where: Self.isUnwritable) {
             error = BillingError(.storageError, "Storage failed (database is read-only): \(message); "
-                                 + "\(path) or its -wal file cannot be written.", cause: .databaseReadOnly)
+                                 + "\(path) or its -wal file cannot be written." + Self.statement(sql),
+                                 cause: .databaseReadOnly)
         }
         return error
     }
@@ -169,8 +170,16 @@ final class SQLiteConnection {
         }
         // A row's data broke a rule (a constraint, a type): that row's problem, not the database's.
         let rowLevel = primary == SQLITE_CONSTRAINT || primary == SQLITE_MISMATCH || primary == SQLITE_TOOBIG
-        return BillingError(rowLevel ? .constraintViolated : .storageError, "Storage failed (\(kind)): \(message).",
-                            cause: cause)
+        return BillingError(rowLevel ? .constraintViolated : .storageError,
+                            "Storage failed (\(kind)): \(message)." + statement(sql), cause: cause)
+    }
+
+    /// The failing statement's SQL on one line, so the error and the journal say which statement failed (values
+    /// are bound, never in the text, so no customer data rides along); a multi-row insert is cut short.
+    static func statement(_ sql: String?) -> String {
+        guard let sql else { return "" }
+        let text = sql.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        return " SQL: " + (text.count > 300 ? text.prefix(300) + "…" : text)
     }
 }
 

@@ -71,7 +71,7 @@ final class Statement {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false
         default:
-            let error = connection.error(rc, connection.lastErrorMessage)
+            let error = connection.error(rc, connection.lastErrorMessage, sql: sqlite3_sql(raw).map { String(cString: $0) })
             sqlite3_reset(raw)
             throw error
         }

@@ -20,7 +20,7 @@ public enum UnixSocket {
         let bytes = Array(path.utf8)
         let capacity = MemoryLayout.size(ofValue: address.sun_path)
         guard !bytes.isEmpty, bytes.count < capacity else {
-            throw BillingError(.invalidConfig, "The socket path \(path) is empty or longer than \(capacity - 1) bytes.")
+            throw BillingError(.socketPathInvalid, "The socket path \(path) is empty or longer than \(capacity - 1) bytes.")
         }
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
             raw.copyBytes(from: bytes)
@@ -41,7 +41,7 @@ public enum UnixSocket {
             }
             if let probe = try? connect(path: path) {
                 close(probe)
-                throw BillingError(.busy, "Another billingd already listens on \(path).")
+                throw BillingError(.socketInUse, "Another billingd already listens on \(path).")
             }
             unlink(path)
         }
@@ -116,7 +116,7 @@ public enum UnixSocket {
         var offset = 0
         while offset < bytes.count {
             guard wait(fd, forWriting: true, until: deadline) else {
-                throw BillingError(.busy, "The peer did not read the answer in time.")
+                throw BillingError(.socketTimeout, "The peer did not read the answer in time.")
             }
             let n = bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             if n < 0 {
@@ -127,9 +127,19 @@ public enum UnixSocket {
         }
     }
 
+    /// A failed socket call, coded by what an operator has to fix: permissions, a path that cannot hold a
+    /// socket, a socket already in use, or the peer.
     static func posixError(_ what: String) -> BillingError {
         let code = errno
-        return BillingError(.busy, "\(what) failed: \(String(cString: strerror(code))) (errno \(code)).")
+        let kind: BillingError.Code
+        switch code {
+        case EACCES, EPERM: kind = .socketPermissionDenied
+        case EADDRINUSE: kind = .socketInUse
+        case ENOENT, ENOTDIR, ENAMETOOLONG, ELOOP, EROFS, EISDIR: kind = .socketPathInvalid
+        case ECONNREFUSED: kind = .socketConnectionRefused
+        default: kind = .socketError
+        }
+        return BillingError(kind, "\(what) failed: \(String(cString: strerror(code))) (errno \(code)).")
     }
 }
 
