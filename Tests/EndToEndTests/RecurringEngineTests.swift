@@ -12,7 +12,7 @@ private let calendarDocument = """
      "RecurringInvoices": [
       {"Header": {"RecordGuid": "t-31st", "CustomerGUID": "c-1", "RepeatVery": "Monthly",
                   "RunDate": "2027-01-31T09:00:00", "NextRunDate": "2027-01-31T09:00:00", "DueDays": 30,
-                  "Currency": "SEK", "TimeZone": "Europe/Stockholm"},
+                  "Currency": "SEK", "CurrencyRate": "0.0875", "TimeZone": "Europe/Stockholm"},
        "Lines": [{"LineGuid": "l", "ProductDescription": "Hosting", "Quantity": 1, "UnitPrice": "499.00", "TaxRate": 25},
                  {"LineGuid": "m", "ProductDescription": "Mail", "Quantity": "3", "UnitPrice": "19.99", "TaxRate": 25}]},
       {"Header": {"RecordGuid": "t-dst", "CustomerGUID": "c-1", "RepeatVery": "Weekly",

@@ -63,7 +63,7 @@ enum InvoiceCommands {
             })]
         }),
         ("invoices.show", .init(mutating: false) { engine, args in
-            InvoiceJSON.render(try engine.store.invoice(number: try args.requiredString("number")),
+            try InvoiceJSON.render(try engine.store.invoice(number: try args.requiredString("number")),
                                baseCurrency: engine.configuration.defaultCurrency)
         }),
     ]
@@ -71,8 +71,9 @@ enum InvoiceCommands {
 
 enum InvoiceJSON {
     /// `baseCurrency` is the configured book-keeping currency: an invoice in another currency also shows its
-    /// totals converted at the invoice's CurrencyRate, beside (never instead of) the document amounts.
-    static func render(_ i: InvoiceDetail, baseCurrency: Currency) -> JSONValue {
+    /// totals converted at the invoice's CurrencyRate, beside (never instead of) the document amounts. A
+    /// converted total that does not fit is refused (AMOUNT_TOO_LARGE), never shown at a saturated value.
+    static func render(_ i: InvoiceDetail, baseCurrency: Currency) throws -> JSONValue {
         let currency = Currency(code: i.currency)
         let money = { (minor: Int64) in JSONValue.string(currency?.format(minor) ?? String(minor)) }
         let zone = TimeZone(identifier: i.timeZone) ?? TimeZone(identifier: "UTC")!
@@ -84,11 +85,12 @@ enum InvoiceJSON {
         var converted: JSONValue = .null
         if let currency, currency != baseCurrency, let rate = DecimalValue(plain: i.currencyRate) {
             let convert = { (minor: Int64) in
-                JSONValue.string(baseCurrency.format(InvoiceCalculator.convert(minor, from: currency, rate: rate,
-                                                                               to: baseCurrency, mode: .halfUp)))
+                JSONValue.string(baseCurrency.format(try InvoiceCalculator.checkedConvert(
+                    minor, from: currency, rate: rate, to: baseCurrency, mode: .halfUp)))
             }
             converted = ["currency": .string(baseCurrency.code), "rate": .string(i.currencyRate),
-                         "excVat": convert(i.totalExcVat), "vat": convert(i.totalVat), "incVat": convert(i.totalIncVat)]
+                         "excVat": try convert(i.totalExcVat), "vat": try convert(i.totalVat),
+                         "incVat": try convert(i.totalIncVat)]
         }
         return [
             "number": .string(i.number), "status": .string(i.status),
