@@ -10,12 +10,7 @@ struct InvoiceStateMigrationTests {
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         do {
             // The schema as billingd released it before 003, with one Due and one PastDue invoice.
-            let db = try SQLiteConnection(path: path, busyTimeoutMilliseconds: 1_000)
-            try db.execute("CREATE TABLE schema_migrations (name TEXT PRIMARY KEY NOT NULL, applied_at INTEGER NOT NULL) STRICT")
-            for migration in Migrations.all.prefix(while: { $0.name != "003_invoice_state" }) {
-                try db.execute(migration.sql)
-                try db.execute("INSERT INTO schema_migrations VALUES ('\(migration.name)', 0)")
-            }
+            let db = try SQLiteConnection.released(before: "003_invoice_state", path: path)
             try db.execute("""
                 INSERT INTO customers (id, guid, created_at, updated_at) VALUES (1, 'c-1', 0, 0);
                 INSERT INTO invoices (id, number, series, sequence, customer_id, status, issue_date, due_date, past_due_at,
@@ -28,7 +23,7 @@ struct InvoiceStateMigrationTests {
                 """)
         }
         let store = try Store(options: .init(path: path), now: 0)
-        #expect(store.appliedMigrations == ["003_invoice_state"])
+        #expect(store.appliedMigrations.first == "003_invoice_state", "and the later ones after it")
         let due = try store.invoice(number: "INV-1")
         #expect((due.status, due.paid, due.balance) == ("Due", 0, 125))
         let pastDue = try store.invoice(number: "INV-2")

@@ -96,7 +96,7 @@ enum InvoiceJSON {
             "number": .string(i.number), "status": .string(i.status),
             "templateId": i.templateId.map { JSONValue(Int($0)) } ?? .null,
             "runIndex": i.runIndex.map { JSONValue($0) } ?? .null, "runAt": text(i.runAt),
-            "issueDate": .string(i.issueDate), "dueDate": .string(i.dueDate),
+            "issueDate": .string(i.issueDate), "supplyDate": .string(i.supplyDate), "dueDate": .string(i.dueDate),
             "periodStart": text(i.periodStart), "periodEnd": text(i.periodEnd), "customerGuid": .string(i.customerGuid),
             "currency": .string(i.currency), "currencyRate": .string(i.currencyRate),
             "totals": ["excVat": money(i.totalExcVat), "vat": money(i.totalVat), "incVat": money(i.totalIncVat),
@@ -104,12 +104,27 @@ enum InvoiceJSON {
             "vat": .array(i.vat.map { ["rate": .string($0.rate), "net": money($0.net), "vat": money($0.vat)] }),
             "converted": converted,
             "paid": money(i.paid), "balance": money(i.balance), "paymentReference": .string(i.paymentReference),
+            "customerReference": text(i.customerReference), "customerNotes": text(i.customerNotes),
+            "buyer": i.buyer.map { b -> JSONValue in
+                [
+                    "name": .string(b.name), "addressLine1": text(b.address.line1),
+                    "addressLine2": text(b.address.line2), "postalCode": text(b.address.postalCode),
+                    "city": text(b.address.city), "country": text(b.address.country),
+                ]
+            } ?? .null,
             "lines": .array(i.lines.map { l in
                 [
                     "lineGuid": text(l.lineGuid), "description": text(l.description), "sku": text(l.sku),
                     "quantity": .string(l.quantity), "unitPrice": .string(l.unitPrice),
                     "discountPercent": .string(l.discountPercent), "taxRate": .string(l.taxRate),
                     "net": money(l.net), "vat": money(l.vat), "gross": money(l.gross),
+                ]
+            }),
+            "payments": .array(i.payments.map { p in
+                [
+                    "id": JSONValue(Int(p.id)), "amount": money(p.amount), "type": .string(p.type),
+                    "refNo": text(p.refNo), "paymentDate": .string(p.paymentDate), "payerName": text(p.payerName),
+                    "payerEmail": text(p.payerEmail), "notes": text(p.notes), "at": instant(p.createdAt),
                 ]
             }),
             "history": .array(i.history.map { e in

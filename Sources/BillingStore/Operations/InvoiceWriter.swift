@@ -24,12 +24,14 @@ enum InvoiceWriter {
         let sequence = try numbers.peek(series, db: db)
         let number = numberFormat.number(for: invoice.issueDate, sequence: sequence)
         let totals = invoice.calculation.totals
+        let buyer = invoice.buyer.address
         let insert = try db.cached("""
             INSERT INTO invoices (number, series, sequence, template_id, run_index, run_at, run_at_local, customer_id,
                 issue_date, due_date, period_start, period_end, time_zone, currency, currency_rate, total_exc_vat,
                 total_vat, total_inc_vat, total_cost, payment_reference, generated_at, customer_notes,
-                customer_reference)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                customer_reference, supply_date, buyer_name, buyer_address_line1, buyer_address_line2,
+                buyer_postal_code, buyer_city, buyer_country)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (template_id, run_index) DO NOTHING
             """)
         insert.bind(
@@ -41,7 +43,9 @@ enum InvoiceWriter {
             .text(invoice.timeZone.identifier), .text(invoice.currency.code), .text(invoice.currencyRate.description),
             .integer(totals.excVat), .integer(totals.vat), .integer(totals.incVat), .integer(totals.cost),
             .text(PaymentReference.creditorReference(for: number)), .integer(now),
-            .string(invoice.customerNotes), .string(invoice.customerReference))
+            .string(invoice.customerNotes), .string(invoice.customerReference), .text(invoice.supplyDate.description),
+            .text(invoice.buyer.name), .string(buyer.line1), .string(buyer.line2), .string(buyer.postalCode),
+            .string(buyer.city), .string(buyer.country))
         try insert.run()
         // (template, run) is already invoiced: nothing was written and the number stays free.
         guard db.changes > 0 else { return nil }
