@@ -4,8 +4,8 @@ import BillingDomain
 import Foundation
 import Testing
 
-/// What a run issues: its dates (supply and issue, DESIGN.md §3).
-@Suite("Invoice issue: dates")
+/// What a run issues: its dates (supply and issue, DESIGN.md §3) and the status of a 0.00 invoice.
+@Suite("Invoice issue: dates and 0.00 invoices")
 struct InvoiceIssueTests {
     @Test func aLateCatchUpIsIssuedOnTheDayItIsGeneratedWithTheRunAsSupplyDate() throws {
         let fixture = try EngineFixture()
@@ -33,5 +33,34 @@ struct InvoiceIssueTests {
         let second = try fixture.show(onTime, "INV-2027-000002")
         #expect(second["issueDate"]?.stringValue == "2027-01-28" && second["supplyDate"]?.stringValue == "2027-01-28")
         #expect(!(try fixture.pdf(onTime, "INV-2027-000002").text.contains("Supply date")))
+    }
+
+    @Test func zeroTotalInvoiceIsPaidAtIssueAndNeverDunned() throws {
+        let fixture = try EngineFixture()
+        let engine = try fixture.engine(at: "2027-01-31T10:00:00+01:00")
+        try fixture.importDocument(engine, EngineFixture.document(
+            line: #", "UnitPrice": "100.00", "DiscountPercent": 100"#))
+        try fixture.ctl(engine, "run")
+        let number = "INV-2027-000001"
+        let issued = try fixture.show(engine, number)
+        #expect(issued["status"]?.stringValue == "Paid")
+        #expect(issued["balance"]?.stringValue == "0.00")
+        let types = { (shown: JSONValue) in shown["history"]?.arrayValue?.compactMap { $0["type"]?.stringValue } ?? [] }
+        #expect(types(issued).contains("paid"), "\(types(issued))")
+        let queued = issued["history"]?.arrayValue?.filter { $0["type"]?.stringValue == "notification_queued" }
+            .compactMap { $0["detail"]?.stringValue }
+        #expect(queued == ["invoice_issued"], "the invoice still goes out")
+
+        // Long after its due date: never past due, never reminded; it cannot be paid either.
+        let later = try fixture.engine(at: "2027-05-01T10:00:00+02:00")
+        try fixture.ctl(later, "sweep")
+        let swept = try fixture.show(later, number)
+        #expect(swept["status"]?.stringValue == "Paid")
+        #expect(!types(swept).contains("past_due") && !types(swept).contains("reminder_queued"), "\(types(swept))")
+        let kinds = try fixture.ctl(later, "outbox.list")["messages"]?.arrayValue?.compactMap { $0["kind"]?.stringValue }
+        #expect(kinds == ["invoice_issued"], "no receipt, no reminder")
+        #expect(throws: BillingError.self) {
+            try fixture.ctl(later, "pay", ["number": .string(number), "amount": "0.01", "type": "cash"])
+        }
     }
 }

@@ -26,6 +26,8 @@ public struct NewInvoice: Sendable {
     public var customerNotes: String?
     public var customerReference: String?
     public var buyer: InvoiceBuyer
+    /// Due, or Paid for a 0.00 invoice (see `InvoiceLifecycle.statusAtIssue`).
+    public var status: InvoiceStatus
     public var notifications: [NotificationIntent]
     public var skippedNotifications: [NotificationSkip]
 }
@@ -56,6 +58,7 @@ public enum InvoiceFactory {
             timeZone: template.timeZone, currency: template.currency, currencyRate: template.currencyRate,
             lines: template.lines, calculation: calculation, customerNotes: template.customerNotes,
             customerReference: template.customerReference, buyer: InvoiceBuyer(customer),
+            status: InvoiceLifecycle.statusAtIssue(totalIncVat: calculation.totals.incVat),
             notifications: notices.intents, skippedNotifications: notices.skipped)
     }
 }

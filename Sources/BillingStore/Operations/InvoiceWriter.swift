@@ -52,8 +52,9 @@ enum InvoiceWriter {
         let invoiceID = db.lastInsertRowID
         numbers.take(series, sequence)
         try db.cached("""
-            INSERT INTO invoice_state (invoice_id, status, past_due_at, balance) VALUES (?, 'Due', ?, ?)
-            """).bind(.integer(invoiceID), .integer(Int64(invoice.pastDueAt.timeIntervalSince1970.rounded(.down))),
+            INSERT INTO invoice_state (invoice_id, status, past_due_at, balance) VALUES (?, ?, ?, ?)
+            """).bind(.integer(invoiceID), .text(invoice.status.rawValue),
+                      .integer(Int64(invoice.pastDueAt.timeIntervalSince1970.rounded(.down))),
                       .integer(totals.incVat)).run()
 
         let lines = try db.cached(Self.lineInsert, rows: invoice.lines.count)
@@ -91,8 +92,11 @@ enum InvoiceWriter {
         // and the history gets one row per event, also in one statement.
         var events: [HistoryRow] = [
             HistoryRow(type: "created", detail: "run \(invoice.run.index) of template \(invoice.templateId)"),
-            HistoryRow(type: "published", detail: "status Due, due \(invoice.dueDate)"),
+            HistoryRow(type: "published", detail: "status \(invoice.status.rawValue), due \(invoice.dueDate)"),
         ]
+        if invoice.status == .paid {
+            events.append(HistoryRow(type: "paid", detail: "a 0.00 invoice is paid at issue"))
+        }
         if !invoice.notifications.isEmpty {
             let outbox = try db.cached(Self.outboxInsert, rows: invoice.notifications.count)
             for (index, intent) in invoice.notifications.enumerated() {
