@@ -21,4 +21,17 @@ struct TemplateReimportTests {
         #expect(after?["LastRunDate"]?.stringValue == "2027-01-31T09:00:00")
         #expect(after?["NextRunDate"]?.stringValue == "2027-02-28T09:00:00")
     }
+
+    @Test func aReImportDoesNotBringBackRunsTheCatchUpSkipped() throws {
+        let fixture = try EngineFixture()
+        // Under catch_up_policy "skip", runs more than an hour late are passed over, not invoiced.
+        let late = try fixture.engine(at: "2027-03-15T10:00:00+01:00") { $0.catchUpPolicy = .skip }
+        let document = EngineFixture.document()
+        try fixture.importDocument(late, document)
+        #expect(try fixture.ctl(late, "run")["skippedRuns"]?.intValue == 2)
+        try fixture.importDocument(late, document)
+        let header = try fixture.ctl(late, "templates.show", ["template": "t-1"])["Header"]
+        #expect(header?["NextRunDate"]?.stringValue == "2027-03-31T09:00:00", "Jan 31 and Feb 28 stay skipped")
+        #expect(try fixture.ctl(late, "run")["generated"]?.intValue == 0)
+    }
 }
