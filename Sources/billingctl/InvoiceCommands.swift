@@ -79,25 +79,40 @@ struct Invoices: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one invoice with its lines, VAT and history.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show one invoice with its buyer, lines, VAT, payments and history.")
         @OptionGroup var options: GlobalOptions
         @Argument(help: "Invoice number.") var number: String
 
         func run() throws {
             try options.send("invoices.show", [("number", .string(number))]) { i in
                 var out: [String] = []
-                for key in ["number", "status", "issueDate", "dueDate", "runAt", "customerGuid", "paymentReference"] {
+                for key in ["number", "status", "issueDate", "supplyDate", "dueDate", "runAt", "customerGuid",
+                            "paymentReference", "customerReference", "customerNotes"] {
                     out.append("\(key.padding(toLength: 17, withPad: " ", startingAt: 0)) \(Table.text(i[key] ?? .null))")
                 }
+                let buyer = i["buyer"] ?? .null
+                let buyerLines = ["name", "addressLine1", "addressLine2", "postalCode", "city", "country"]
+                    .compactMap { buyer[$0]?.stringValue }.filter { !$0.isEmpty }
+                out.append("buyer             \(buyerLines.isEmpty ? "-" : buyerLines.joined(separator: ", "))")
                 let currency = Table.text(i["currency"] ?? .null)
                 out.append("total             \(Table.text(i["totals"]?["incVat"] ?? .null)) \(currency) (exc VAT \(Table.text(i["totals"]?["excVat"] ?? .null)), VAT \(Table.text(i["totals"]?["vat"] ?? .null)))")
                 out.append("paid / balance    \(Table.text(i["paid"] ?? .null)) / \(Table.text(i["balance"] ?? .null))")
                 out.append("")
                 out.append(Table.render(
-                    headers: ["DESCRIPTION", "QTY", "UNIT PRICE", "VAT %", "NET", "VAT", "GROSS"],
+                    headers: ["DESCRIPTION", "QTY", "UNIT PRICE", "DISC %", "VAT %", "NET", "VAT", "GROSS"],
                     rows: (i["lines"]?.arrayValue ?? []).map { l in
-                        ["description", "quantity", "unitPrice", "taxRate", "net", "vat", "gross"].map { Table.text(l[$0] ?? .null) }
+                        ["description", "quantity", "unitPrice", "discountPercent", "taxRate", "net", "vat", "gross"]
+                            .map { Table.text(l[$0] ?? .null) }
                     }))
+                if let payments = i["payments"]?.arrayValue, !payments.isEmpty {
+                    out.append("")
+                    out.append(Table.render(
+                        headers: ["PAYMENT", "DATE", "AMOUNT", "TYPE", "REFNO", "PAYER"],
+                        rows: payments.map { p in
+                            ["id", "paymentDate", "amount", "type", "refNo", "payerName"].map { Table.text(p[$0] ?? .null) }
+                        }))
+                }
                 out.append("")
                 out.append(Table.render(
                     headers: ["AT", "EVENT", "CHANNEL", "TARGET", "ERROR", "MESSAGE"],

@@ -26,7 +26,8 @@ import Testing
 
     static func invoice(_ template: RecurringTemplate, run index: Int, customer: Customer = customer) throws -> NewInvoice {
         let run = try #require(template.schedule.run(index))
-        return InvoiceFactory.invoice(for: template, run: run, calculation: try template.calculate(), customer: customer)
+        return InvoiceFactory.invoice(for: template, run: run, calculation: try template.calculate(), customer: customer,
+                                      issuedOn: run.local.date)
     }
 
     // MARK: Issue and due dates

@@ -14,7 +14,7 @@ struct CatchUpCrashTests {
             #"""
             {"Header": {"RecordGuid": "t-\#(i)", "CustomerGUID": "c-\#(i)", "RepeatVery": "Daily",
                         "RunDate": "2027-01-01T09:00:00", "NextRunDate": "2027-01-01T09:00:00", "DueDays": 30,
-                        "Currency": "SEK", "TimeZone": "UTC"},
+                        "Currency": "SEK", "CurrencyRate": "0.0875", "TimeZone": "UTC"},
              "Lines": [{"LineGuid": "l-1", "ProductDescription": "Drift", "Quantity": \#(i), "UnitPrice": "12.50", "TaxRate": 25},
                        {"LineGuid": "l-2", "ProductDescription": "Böcker", "Quantity": 1, "UnitPrice": "99.00", "TaxRate": 6}]}
             """#

@@ -9,7 +9,8 @@ func jsonDocument(
     var h: [(String, String)] = [
         ("RecordGuid", #""t-refuse""#), ("CustomerGUID", #""c-1""#), ("RepeatVery", #""Monthly""#),
         ("RunDate", #""2027-01-31T09:00:00""#), ("NextRunDate", #""2027-01-31T09:00:00""#), ("DueDays", "30"),
-        ("Currency", #""SEK""#), ("TimeZone", #""Europe/Stockholm""#), ("TotalExcVat", #""700.00""#),
+        ("Currency", #""SEK""#), ("CurrencyRate", #""0.0875""#), ("TimeZone", #""Europe/Stockholm""#),
+        ("TotalExcVat", #""700.00""#),
     ]
     for (key, value) in header.sorted(by: { $0.key < $1.key }) {
         if let index = h.firstIndex(where: { $0.0 == key }) {

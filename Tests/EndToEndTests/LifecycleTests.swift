@@ -81,13 +81,19 @@ struct LifecycleTests {
     }
 
     @Test func paymentsCloseTheInvoiceOnceAndRefuseWhatTheSourceDocumentsRefuse() throws {
-        let daemon = try DaemonProcess(extraArguments: ["--now", "2027-01-20T00:00:00Z"], config: Self.undeliverable)
-        #expect(try daemon.ctl("import", "-", input: Data(lifecycleDocument(zone: "Europe/Stockholm").utf8)).exitCode == 0)
-        // The import wakes the scheduler; `run` waits for the job lock, so afterwards the cycle has happened.
-        #expect(try daemon.ctl("run").exitCode == 0)
+        // The January invoice is issued on time (Jan 5, due Jan 15) by a first daemon.
+        let issuer = try DaemonProcess(extraArguments: ["--now", "2027-01-05T08:00:10Z"], config: Self.undeliverable)
+        defer { withExtendedLifetime(issuer) {} }  // its folder holds the database
+        #expect(try issuer.ctl("import", "-", input: Data(lifecycleDocument(zone: "Europe/Stockholm").utf8)).exitCode == 0)
+        // The import wakes the scheduler; `run` waits for the job lock, so afterwards the invoice exists.
+        #expect(try issuer.ctl("run").exitCode == 0)
+        #expect(issuer.stop() == 0)
+        let daemon = try DaemonProcess(extraArguments: ["--now", "2027-01-20T00:00:00Z"], config: Self.undeliverable,
+                                       database: issuer.database)
+        #expect(try daemon.ctl("sweep").exitCode == 0)
         let listed = try daemon.ctl("--json", "invoices", "list")
         let number = try #require(try listed.json()["invoices"]?[0]?["number"]?.stringValue, "\(listed) \(daemon.log())")
-        // The daemon's first cycle generated the January invoice and swept it past due with reminder 1.
+        // By Jan 20 the invoice has been swept past due with reminder 1.
         #expect(try daemon.ctl("--json", "invoices", "list", "--status", "PastDue").json()["invoices"]?.arrayValue?.count == 1)
 
         let partial = try daemon.ctl("--json", "pay", number, "--amount", "50.00", "--type", "ach", "--ref", "BANK-1")

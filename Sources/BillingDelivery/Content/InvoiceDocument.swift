@@ -27,13 +27,17 @@ public struct InvoiceDocument: Sendable, Equatable {
         public var unitPrice: String
         public var vatRate: String
         public var net: String
+        /// The line's discount in percent; nil when it has none.
+        public var discountPercent: String?
 
-        public init(description: String, quantity: String, unitPrice: String, vatRate: String, net: String) {
+        public init(description: String, quantity: String, unitPrice: String, vatRate: String, net: String,
+                    discountPercent: String? = nil) {
             self.description = description
             self.quantity = quantity
             self.unitPrice = unitPrice
             self.vatRate = vatRate
             self.net = net
+            self.discountPercent = discountPercent
         }
     }
 
@@ -67,11 +71,15 @@ public struct InvoiceDocument: Sendable, Equatable {
     public var balance: String
     public var paymentReference: String
     public var customerReference: String?
+    /// The date of the supply, printed beside the issue date when it differs (a late catch-up).
+    public var supplyDate: String?
+    public var customerNotes: String?
 
     public init(seller: Seller, customerName: String, customerAddressLines: [String], number: String,
                 issueDate: String, dueDate: String, periodStart: String?, periodEnd: String?, currency: String,
                 lines: [Line], vat: [VatRow], totalExcVat: String, totalVat: String, totalIncVat: String,
-                paid: String, balance: String, paymentReference: String, customerReference: String?) {
+                paid: String, balance: String, paymentReference: String, customerReference: String?,
+                supplyDate: String? = nil, customerNotes: String? = nil) {
         self.seller = seller
         self.customerName = customerName
         self.customerAddressLines = customerAddressLines
@@ -90,6 +98,8 @@ public struct InvoiceDocument: Sendable, Equatable {
         self.balance = balance
         self.paymentReference = paymentReference
         self.customerReference = customerReference
+        self.supplyDate = supplyDate
+        self.customerNotes = customerNotes
     }
 
     /// The values templates see, under `invoice`, `customer` and `seller`. Absent values are left out rather than
@@ -99,7 +109,7 @@ public struct InvoiceDocument: Sendable, Equatable {
             "number": number, "issueDate": issueDate, "dueDate": dueDate, "periodStart": periodStart,
             "periodEnd": periodEnd, "currency": currency, "totalExcVat": totalExcVat, "totalVat": totalVat,
             "totalIncVat": totalIncVat, "paid": paid, "balance": balance, "paymentReference": paymentReference,
-            "customerReference": customerReference,
+            "customerReference": customerReference, "supplyDate": supplyDate, "customerNotes": customerNotes,
         ])
         // Line values stay even when empty, as they always did.
         invoice["lines"] = .list(lines.map { line -> TemplateValue in

@@ -13,12 +13,14 @@ enum WinAnsiText {
     ]
 
     static func bytes(_ text: String) -> [UInt8] {
-        text.unicodeScalars.map { scalar in
-            switch scalar.value {
-            case 0x20...0x7E, 0xA0...0xFF: return UInt8(scalar.value)
-            case 0x09: return 0x20
-            default: return extra[scalar] ?? UInt8(ascii: "?")
-            }
+        text.unicodeScalars.map(byte)
+    }
+
+    private static func byte(_ scalar: Unicode.Scalar) -> UInt8 {
+        switch scalar.value {
+        case 0x20...0x7E, 0xA0...0xFF: return UInt8(scalar.value)
+        case 0x09: return 0x20
+        default: return extra[scalar] ?? UInt8(ascii: "?")
         }
     }
 
@@ -93,11 +95,74 @@ enum WinAnsiText {
         Double(bytes(text).reduce(0) { $0 + width($1, font) }) * size / 1000
     }
 
+    /// `maxWidth` points at `size` in glyph units (1/1000 em): a text fits when its units are at most this.
+    private static func units(_ maxWidth: Double, size: Double) -> Int {
+        Int((maxWidth * 1000 / size).rounded(.down))
+    }
+
     /// `text` cut to fit `maxWidth`, ending in "…" when it was cut.
+    ///
+    /// One pass over the text, each glyph measured once: an invoice of a thousand lines of a thousand characters
+    /// is laid out in time proportional to its length.
     static func fitted(_ text: String, font: Font, size: Double, maxWidth: Double) -> String {
-        guard width(text, font: font, size: size) > maxWidth else { return text }
-        var cut = text
-        while !cut.isEmpty, width(cut + "…", font: font, size: size) > maxWidth { cut.removeLast() }
-        return cut + "…"
+        let limit = units(maxWidth, size: size)
+        let ellipsis = width(0x85, font)
+        let scalars = text.unicodeScalars
+        var used = 0
+        // The end of the longest prefix that still fits with the ellipsis after it.
+        var cut = scalars.startIndex
+        var index = scalars.startIndex
+        while index < scalars.endIndex {
+            used += width(byte(scalars[index]), font)
+            if used > limit { return String(Substring(scalars[..<cut])) + "…" }
+            scalars.formIndex(after: &index)
+            if used + ellipsis <= limit { cut = index }
+        }
+        return text
+    }
+
+    /// `text` broken into lines no wider than `maxWidth`: at spaces, at its own line breaks, and inside a word
+    /// only when the word alone is wider than a line. Each glyph is measured once.
+    static func wrapped(_ text: String, font: Font, size: Double, maxWidth: Double) -> [String] {
+        let limit = units(maxWidth, size: size)
+        let space = width(0x20, font)
+        var lines: [String] = []
+        for paragraph in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+            var line = ""
+            var lineUnits = 0
+            for word in paragraph.split(separator: " ") {
+                var rest = word.unicodeScalars
+                var restUnits = rest.reduce(0) { $0 + width(byte($1), font) }
+                while restUnits > limit {
+                    // A word wider than a line: as much of it as fits on a line of its own.
+                    if !line.isEmpty { lines.append(line); line = ""; lineUnits = 0 }
+                    var end = rest.startIndex
+                    var headUnits = 0
+                    while end < rest.endIndex {
+                        let glyph = width(byte(rest[end]), font)
+                        if headUnits + glyph > limit, end > rest.startIndex { break }
+                        headUnits += glyph
+                        rest.formIndex(after: &end)
+                    }
+                    lines.append(String(Substring(rest[..<end])))
+                    rest = rest[end...]
+                    restUnits -= headUnits
+                }
+                guard !rest.isEmpty else { continue }
+                if line.isEmpty {
+                    line = String(Substring(rest))
+                    lineUnits = restUnits
+                } else if lineUnits + space + restUnits <= limit {
+                    line += " " + String(Substring(rest))
+                    lineUnits += space + restUnits
+                } else {
+                    lines.append(line)
+                    line = String(Substring(rest))
+                    lineUnits = restUnits
+                }
+            }
+            lines.append(line)
+        }
+        return lines
     }
 }

@@ -21,6 +21,13 @@ public enum InvoiceAction: String, Sendable, CaseIterable {
 }
 
 public enum InvoiceLifecycle {
+    /// The status an invoice is issued with. A 0.00 invoice (free of charge, or discounted by 100 %) owes nothing,
+    /// so it is Paid at issue (DESIGN.md §2): it cannot fall past due, be dunned, or wait for a payment that
+    /// could never be applied. It is still issued and sent.
+    public static func statusAtIssue(totalIncVat: Int64) -> InvoiceStatus {
+        totalIncVat == 0 ? .paid : .due
+    }
+
     /// The status after `action`, or INVALID_TRANSITION naming the current status. `paid` is what has been paid
     /// so far: an invoice with any payment on it can no longer be canceled (it would hide received money).
     /// `nil` means the invoice is gone (a deleted draft).

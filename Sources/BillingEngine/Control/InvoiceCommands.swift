@@ -65,7 +65,7 @@ enum InvoiceCommands {
             }
         }),
         ("invoices.show", .init(mutating: false) { engine, args in
-            InvoiceJSON.render(try engine.store.invoice(number: try args.requiredString("number")),
+            try InvoiceJSON.render(try engine.store.invoice(number: try args.requiredString("number")),
                                baseCurrency: engine.configuration.defaultCurrency)
         }),
     ]
@@ -106,8 +106,9 @@ extension InvoiceCommands {
 
 enum InvoiceJSON {
     /// `baseCurrency` is the configured book-keeping currency: an invoice in another currency also shows its
-    /// totals converted at the invoice's CurrencyRate, beside (never instead of) the document amounts.
-    static func render(_ i: InvoiceDetail, baseCurrency: Currency) -> JSONValue {
+    /// totals converted at the invoice's CurrencyRate, beside (never instead of) the document amounts. A
+    /// converted total that does not fit is refused (AMOUNT_TOO_LARGE), never shown at a saturated value.
+    static func render(_ i: InvoiceDetail, baseCurrency: Currency) throws -> JSONValue {
         let currency = Currency(code: i.currency)
         let money = { (minor: Int64) in JSONValue.string(currency?.format(minor) ?? String(minor)) }
         let zone = TimeZone(identifier: i.timeZone) ?? TimeZone(identifier: "UTC")!
@@ -119,17 +120,18 @@ enum InvoiceJSON {
         var converted: JSONValue = .null
         if let currency, currency != baseCurrency, let rate = DecimalValue(plain: i.currencyRate) {
             let convert = { (minor: Int64) in
-                JSONValue.string(baseCurrency.format(InvoiceCalculator.convert(minor, from: currency, rate: rate,
-                                                                               to: baseCurrency, mode: .halfUp)))
+                JSONValue.string(baseCurrency.format(try InvoiceCalculator.checkedConvert(
+                    minor, from: currency, rate: rate, to: baseCurrency, mode: .halfUp)))
             }
             converted = ["currency": .string(baseCurrency.code), "rate": .string(i.currencyRate),
-                         "excVat": convert(i.totalExcVat), "vat": convert(i.totalVat), "incVat": convert(i.totalIncVat)]
+                         "excVat": try convert(i.totalExcVat), "vat": try convert(i.totalVat),
+                         "incVat": try convert(i.totalIncVat)]
         }
         return [
             "number": .string(i.number), "status": .string(i.status),
             "templateId": i.templateId.map { JSONValue(Int($0)) } ?? .null,
             "runIndex": i.runIndex.map { JSONValue($0) } ?? .null, "runAt": text(i.runAt),
-            "issueDate": .string(i.issueDate), "dueDate": .string(i.dueDate),
+            "issueDate": .string(i.issueDate), "supplyDate": .string(i.supplyDate), "dueDate": .string(i.dueDate),
             "periodStart": text(i.periodStart), "periodEnd": text(i.periodEnd), "customerGuid": .string(i.customerGuid),
             "currency": .string(i.currency), "currencyRate": .string(i.currencyRate),
             "totals": ["excVat": money(i.totalExcVat), "vat": money(i.totalVat), "incVat": money(i.totalIncVat),
@@ -137,12 +139,27 @@ enum InvoiceJSON {
             "vat": .array(i.vat.map { ["rate": .string($0.rate), "net": money($0.net), "vat": money($0.vat)] }),
             "converted": converted,
             "paid": money(i.paid), "balance": money(i.balance), "paymentReference": .string(i.paymentReference),
+            "customerReference": text(i.customerReference), "customerNotes": text(i.customerNotes),
+            "buyer": i.buyer.map { b -> JSONValue in
+                [
+                    "name": .string(b.name), "addressLine1": text(b.address.line1),
+                    "addressLine2": text(b.address.line2), "postalCode": text(b.address.postalCode),
+                    "city": text(b.address.city), "country": text(b.address.country),
+                ]
+            } ?? .null,
             "lines": .array(i.lines.map { l in
                 [
                     "lineGuid": text(l.lineGuid), "description": text(l.description), "sku": text(l.sku),
                     "quantity": .string(l.quantity), "unitPrice": .string(l.unitPrice),
                     "discountPercent": .string(l.discountPercent), "taxRate": .string(l.taxRate),
                     "net": money(l.net), "vat": money(l.vat), "gross": money(l.gross),
+                ]
+            }),
+            "payments": .array(i.payments.map { p in
+                [
+                    "id": JSONValue(Int(p.id)), "amount": money(p.amount), "type": .string(p.type),
+                    "refNo": text(p.refNo), "paymentDate": .string(p.paymentDate), "payerName": text(p.payerName),
+                    "payerEmail": text(p.payerEmail), "notes": text(p.notes), "at": instant(p.createdAt),
                 ]
             }),
             "history": .array(i.history.map { e in

@@ -12,6 +12,9 @@ public struct ImportDocument: Sendable {
     public static let maxTemplates = 10_000
     public static let maxCustomers = 100_000
     public static let maxLinesPerTemplate = 1_000
+    /// The largest CurrencyRate (units of `billing.currency` per unit of the template's currency): above every
+    /// real exchange rate between ISO 4217 currencies, far below what would turn a typo into plausible money.
+    public static let maxCurrencyRate = DecimalValue(10_000_000)
 
     public struct Defaults: Sendable {
         public var timeZone: TimeZone

@@ -127,9 +127,20 @@ struct ImportValidator {
                 throw h.error(.invalidDate, "EndDate", error.message)
             }
         }
-        let rate = try h.decimal("CurrencyRate") ?? DecimalValue(1)
-        guard !rate.isNegative, !rate.isZero, rate.fractionDigits <= 10 else {
-            throw h.error(.invalidField, "CurrencyRate", "\(rate) must be a positive decimal with at most 10 decimals")
+        // The rate converts the template's amounts into billing.currency; without one a foreign currency would be
+        // booked as if it were at par with it.
+        let rate: DecimalValue
+        if let given = try h.decimal("CurrencyRate") {
+            rate = given
+        } else if currency == defaults.currency {
+            rate = DecimalValue(1)
+        } else {
+            throw h.error(.missingField, "CurrencyRate",
+                          "is required for a template in \(currency.code), which is not billing.currency (\(defaults.currency.code))")
+        }
+        guard !rate.isNegative, !rate.isZero, rate.fractionDigits <= 10, rate <= ImportDocument.maxCurrencyRate else {
+            throw h.error(.invalidField, "CurrencyRate",
+                          "\(rate) must be a positive decimal of at most \(ImportDocument.maxCurrencyRate) with at most 10 decimals")
         }
         let roundingMode = try h.text("RoundingMode", maxLength: 16).map { text -> RoundingMode in
             guard let mode = RoundingMode(rawValue: text) else {
@@ -190,6 +201,18 @@ struct ImportValidator {
             template.lines.append(line)
         }
         let totals = try template.calculate().totals
+        if currency != defaults.currency {
+            // Every invoice of the template is shown converted; refuse here a rate that makes that impossible.
+            for total in [totals.incVat, totals.cost] {
+                do {
+                    _ = try InvoiceCalculator.checkedConvert(total, from: currency, rate: rate, to: defaults.currency,
+                                                             mode: .halfUp)
+                } catch let error as BillingError where error.code == .amountTooLarge {
+                    throw h.error(.amountTooLarge, "CurrencyRate",
+                                  "\(rate) converts \(currency.format(total)) \(currency.code) into more than the largest amount billingd stores in \(defaults.currency.code)")
+                }
+            }
+        }
         for (name, imported, computed) in [("TotalIncVat", totalIncVat, totals.incVat),
                                            ("TotalExcVat", totalExcVat, totals.excVat),
                                            ("TotalCost", totalCost, totals.cost)] {

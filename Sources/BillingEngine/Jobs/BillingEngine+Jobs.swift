@@ -75,7 +75,9 @@ extension BillingEngine {
         let calculation = try template.calculate()
         let runs = template.schedule.runs(from: template.nextRunIndex, count: count)
         return (template, runs.map {
-            InvoiceFactory.invoice(for: template, run: $0, calculation: calculation, customer: customer)
+            // The issue date a run gets when it is generated on time.
+            InvoiceFactory.invoice(for: template, run: $0, calculation: calculation, customer: customer,
+                                   issuedOn: $0.local.date)
         })
     }
 }

@@ -62,8 +62,9 @@ struct RecurringRun {
             schedule: template.schedule, nextRunIndex: template.nextRunIndex, now: now,
             policy: configuration.catchUpPolicy, limit: configuration.catchUpLimit - alreadyThisWake,
             passCap: runsPerPass)
+        let today = ZoneResolution.local(of: now, in: template.timeZone).date
         let invoices = catchUp.generate.map {
-            InvoiceFactory.invoice(for: template, run: $0, calculation: calculation, customer: customer)
+            InvoiceFactory.invoice(for: template, run: $0, calculation: calculation, customer: customer, issuedOn: today)
         }
         return TemplatePlan(invoices: invoices, nextRunIndex: catchUp.nextRunIndex, skipped: catchUp.skipped,
                             pauseReason: catchUp.pauseReason)

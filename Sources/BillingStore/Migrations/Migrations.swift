@@ -12,6 +12,7 @@ enum Migrations {
         Migration(name: "001_initial_schema", sql: initialSchema),
         Migration(name: "002_dunning", sql: dunning),
         Migration(name: "003_invoice_state", sql: invoiceState),
+        Migration(name: "004_invoice_snapshot", sql: invoiceSnapshot),
         Migration(name: "005_list_paging", sql: listPaging),
     ]
 
@@ -106,6 +107,27 @@ enum Migrations {
         CREATE INDEX invoice_state_past_due ON invoice_state (past_due_at) WHERE status = 'Due';
         CREATE INDEX invoice_state_reminders ON invoice_state (next_reminder_at)
             WHERE status = 'PastDue' AND next_reminder_at IS NOT NULL;
+        """
+
+    /// What an invoice must keep as it was at issue (DESIGN.md §2, §3): the supply date beside the issue date,
+    /// and the buyer's name and billing address, so a re-imported customer does not change an invoice already
+    /// sent. Invoices from before had one date, which was both (the run's date); their buyer is taken from the
+    /// customer row as it stands at the upgrade, the best record of it there is.
+    static let invoiceSnapshot = """
+        ALTER TABLE invoices ADD COLUMN supply_date TEXT;
+        ALTER TABLE invoices ADD COLUMN buyer_name TEXT;
+        ALTER TABLE invoices ADD COLUMN buyer_address_line1 TEXT;
+        ALTER TABLE invoices ADD COLUMN buyer_address_line2 TEXT;
+        ALTER TABLE invoices ADD COLUMN buyer_postal_code TEXT;
+        ALTER TABLE invoices ADD COLUMN buyer_city TEXT;
+        ALTER TABLE invoices ADD COLUMN buyer_country TEXT;
+        UPDATE invoices SET supply_date = issue_date,
+            buyer_name = coalesce(nullif(c.company_name, ''),
+                                  nullif(trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')), ''),
+                                  c.guid),
+            buyer_address_line1 = c.address_line1, buyer_address_line2 = c.address_line2,
+            buyer_postal_code = c.postal_code, buyer_city = c.city, buyer_country = c.country
+        FROM customers c WHERE c.id = invoices.customer_id;
         """
 
     /// `invoices list --customer` pages a customer's invoices newest first: an index on the customer (its entries

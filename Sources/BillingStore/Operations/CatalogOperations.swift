@@ -75,12 +75,15 @@ extension Store {
         var t = t
         let existing = try db.cached("""
             SELECT t.id, t.run_date, t.repeat_very, t.time_zone, t.status, t.status_reason, t.runs_generated,
-                   (SELECT max(run_index) FROM invoices WHERE template_id = t.id)
+                   (SELECT max(run_index) FROM invoices WHERE template_id = t.id), t.last_run_date, t.next_run_index,
+                   EXISTS (SELECT 1 FROM template_events WHERE template_id = t.id AND type = 'runs_skipped')
             FROM templates t WHERE t.record_guid = ?
             """).bind(.text(t.recordGuid)).first { row in
             (id: row.int64(0), runDate: row.text(1), repeatVery: row.text(2), timeZone: row.text(3),
-             status: row.text(4), reason: row.optionalText(5), runs: row.int(6), lastInvoiced: row.optionalInt(7))
+             status: row.text(4), reason: row.optionalText(5), runs: row.int(6), lastInvoiced: row.optionalInt(7),
+             lastRunDate: row.optionalText(8), nextRunIndex: row.int(9), skippedRuns: row.int(10) != 0)
         }
+        var lastRunDate = t.lastRunDate?.description
         if let existing {
             if let lastInvoiced = existing.lastInvoiced {
                 let changed = [
@@ -98,6 +101,12 @@ extension Store {
                 t.nextRunIndex = max(t.nextRunIndex, lastInvoiced + 1)
             }
             t.runsGenerated = existing.runs
+            // What billingd's own runs determined (the last run, the runs invoiced or skipped) outlives a re-import:
+            // the sending system knows nothing of them.
+            if existing.runs > 0 || existing.lastInvoiced != nil || existing.skippedRuns {
+                lastRunDate = existing.lastRunDate ?? lastRunDate
+                t.nextRunIndex = max(t.nextRunIndex, existing.nextRunIndex)
+            }
             // An operator's pause survives a re-import; only the schedule decides whether the template has ended.
             if existing.status == RecurringTemplate.Status.paused.rawValue {
                 t.status = .paused
@@ -134,7 +143,7 @@ extension Store {
             .text(t.recordGuid), .integer(customerID), .string(t.employeeGuid), .text(t.currency.code),
             .text(t.currencyRate.description), .int(t.dueDays), .string(t.customerNotes), .string(t.createdOnUtc),
             .string(t.customerReference), .text(t.repeatVery), .text(t.runDate.description),
-            .string(nextRun?.local.description), .string(t.lastRunDate?.description), .string(t.storeCode),
+            .string(nextRun?.local.description), .string(lastRunDate), .string(t.storeCode),
             .string(t.exported), .integer(calculation.totals.incVat), .integer(calculation.totals.excVat),
             .integer(calculation.totals.vat), .integer(calculation.totals.cost), .text(t.timeZone.identifier),
             .string(t.endDate?.description), .int(t.maxRuns), .text(t.status.rawValue), .string(t.statusReason),

@@ -43,6 +43,18 @@ public struct InvoiceDetail: Sendable {
         public var detail: String?
     }
 
+    public struct Payment: Sendable {
+        public var id: Int64
+        public var amount: Int64
+        public var type: String
+        public var refNo: String?
+        public var paymentDate: String
+        public var payerName: String?
+        public var payerEmail: String?
+        public var notes: String?
+        public var createdAt: Int64
+    }
+
     public var id: Int64
     public var number: String
     public var status: String
@@ -50,6 +62,7 @@ public struct InvoiceDetail: Sendable {
     public var runIndex: Int?
     public var runAt: String?
     public var issueDate: String
+    public var supplyDate: String
     public var dueDate: String
     public var periodStart: String?
     public var periodEnd: String?
@@ -64,8 +77,13 @@ public struct InvoiceDetail: Sendable {
     public var balance: Int64
     public var paymentReference: String
     public var customerGuid: String
+    public var customerNotes: String?
+    public var customerReference: String?
+    /// The buyer as they were at issue; nil only for a row written without one by another program.
+    public var buyer: InvoiceBuyer?
     public var lines: [Line]
     public var vat: [VatRow]
+    public var payments: [Payment]
     public var history: [Event]
 }
 
@@ -152,18 +170,27 @@ extension Store {
             guard var detail = try db.cached("""
                 SELECT i.id, i.number, s.status, i.template_id, i.run_index, i.run_at_local, i.issue_date, i.due_date,
                        i.period_start, i.period_end, i.time_zone, i.currency, i.currency_rate, i.total_exc_vat,
-                       i.total_vat, i.total_inc_vat, i.total_cost, s.paid, s.balance, i.payment_reference, c.guid
+                       i.total_vat, i.total_inc_vat, i.total_cost, s.paid, s.balance, i.payment_reference, c.guid,
+                       coalesce(i.supply_date, i.issue_date), i.customer_notes, i.customer_reference, i.buyer_name,
+                       i.buyer_address_line1, i.buyer_address_line2, i.buyer_postal_code, i.buyer_city, i.buyer_country
                 FROM invoices i JOIN invoice_state s ON s.invoice_id = i.id JOIN customers c ON c.id = i.customer_id
                 WHERE i.number = ?
                 """).bind(.text(number)).first({ row in
                 InvoiceDetail(
                     id: row.int64(0), number: row.text(1), status: row.text(2), templateId: row.optionalInt64(3),
                     runIndex: row.optionalInt(4), runAt: row.optionalText(5), issueDate: row.text(6),
-                    dueDate: row.text(7), periodStart: row.optionalText(8), periodEnd: row.optionalText(9),
-                    timeZone: row.text(10), currency: row.text(11), currencyRate: row.text(12),
-                    totalExcVat: row.int64(13), totalVat: row.int64(14), totalIncVat: row.int64(15),
-                    totalCost: row.int64(16), paid: row.int64(17), balance: row.int64(18),
-                    paymentReference: row.text(19), customerGuid: row.text(20), lines: [], vat: [], history: [])
+                    supplyDate: row.text(21), dueDate: row.text(7), periodStart: row.optionalText(8),
+                    periodEnd: row.optionalText(9), timeZone: row.text(10), currency: row.text(11),
+                    currencyRate: row.text(12), totalExcVat: row.int64(13), totalVat: row.int64(14),
+                    totalIncVat: row.int64(15), totalCost: row.int64(16), paid: row.int64(17), balance: row.int64(18),
+                    paymentReference: row.text(19), customerGuid: row.text(20), customerNotes: row.optionalText(22),
+                    customerReference: row.optionalText(23),
+                    buyer: row.optionalText(24).map { name in
+                        InvoiceBuyer(name: name, address: PostalAddress(
+                            line1: row.optionalText(25), line2: row.optionalText(26), postalCode: row.optionalText(27),
+                            city: row.optionalText(28), country: row.optionalText(29)))
+                    },
+                    lines: [], vat: [], payments: [], history: [])
             }) else {
                 throw BillingError(.invoiceNotFound, "No invoice has the number \(number).")
             }
@@ -181,6 +208,15 @@ extension Store {
                     InvoiceDetail.VatRow(rate: row.text(0), net: row.int64(1), vat: row.int64(2))
                 }
                 .sorted { (DecimalValue(plain: $0.rate) ?? .zero) < (DecimalValue(plain: $1.rate) ?? .zero) }
+            detail.payments = try db.cached("""
+                SELECT id, amount, type, ref_no, payment_date, payer_name, payer_email, notes, created_at
+                FROM payments WHERE invoice_id = ? ORDER BY id
+                """).bind(.integer(detail.id)).all { row in
+                InvoiceDetail.Payment(
+                    id: row.int64(0), amount: row.int64(1), type: row.text(2), refNo: row.optionalText(3),
+                    paymentDate: row.text(4), payerName: row.optionalText(5), payerEmail: row.optionalText(6),
+                    notes: row.optionalText(7), createdAt: row.int64(8))
+            }
             // The sweep writes its `past_due` events without a detail (copying the due date into every one of
             // them cost a read of each wide invoice row); the text is the same whenever it is read.
             detail.history = try db.cached("""

@@ -24,12 +24,14 @@ enum InvoiceWriter {
         let sequence = try numbers.peek(series, db: db)
         let number = numberFormat.number(for: invoice.issueDate, sequence: sequence)
         let totals = invoice.calculation.totals
+        let buyer = invoice.buyer.address
         let insert = try db.cached("""
             INSERT INTO invoices (number, series, sequence, template_id, run_index, run_at, run_at_local, customer_id,
                 issue_date, due_date, period_start, period_end, time_zone, currency, currency_rate, total_exc_vat,
                 total_vat, total_inc_vat, total_cost, payment_reference, generated_at, customer_notes,
-                customer_reference)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                customer_reference, supply_date, buyer_name, buyer_address_line1, buyer_address_line2,
+                buyer_postal_code, buyer_city, buyer_country)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (template_id, run_index) DO NOTHING
             """)
         insert.bind(
@@ -41,15 +43,18 @@ enum InvoiceWriter {
             .text(invoice.timeZone.identifier), .text(invoice.currency.code), .text(invoice.currencyRate.description),
             .integer(totals.excVat), .integer(totals.vat), .integer(totals.incVat), .integer(totals.cost),
             .text(PaymentReference.creditorReference(for: number)), .integer(now),
-            .string(invoice.customerNotes), .string(invoice.customerReference))
+            .string(invoice.customerNotes), .string(invoice.customerReference), .text(invoice.supplyDate.description),
+            .text(invoice.buyer.name), .string(buyer.line1), .string(buyer.line2), .string(buyer.postalCode),
+            .string(buyer.city), .string(buyer.country))
         try insert.run()
         // (template, run) is already invoiced: nothing was written and the number stays free.
         guard db.changes > 0 else { return nil }
         let invoiceID = db.lastInsertRowID
         numbers.take(series, sequence)
         try db.cached("""
-            INSERT INTO invoice_state (invoice_id, status, past_due_at, balance) VALUES (?, 'Due', ?, ?)
-            """).bind(.integer(invoiceID), .integer(Int64(invoice.pastDueAt.timeIntervalSince1970.rounded(.down))),
+            INSERT INTO invoice_state (invoice_id, status, past_due_at, balance) VALUES (?, ?, ?, ?)
+            """).bind(.integer(invoiceID), .text(invoice.status.rawValue),
+                      .integer(Int64(invoice.pastDueAt.timeIntervalSince1970.rounded(.down))),
                       .integer(totals.incVat)).run()
 
         let lines = try db.cached(Self.lineInsert, rows: invoice.lines.count)
@@ -87,8 +92,11 @@ enum InvoiceWriter {
         // and the history gets one row per event, also in one statement.
         var events: [HistoryRow] = [
             HistoryRow(type: "created", detail: "run \(invoice.run.index) of template \(invoice.templateId)"),
-            HistoryRow(type: "published", detail: "status Due, due \(invoice.dueDate)"),
+            HistoryRow(type: "published", detail: "status \(invoice.status.rawValue), due \(invoice.dueDate)"),
         ]
+        if invoice.status == .paid {
+            events.append(HistoryRow(type: "paid", detail: "a 0.00 invoice is paid at issue"))
+        }
         if !invoice.notifications.isEmpty {
             let outbox = try db.cached(Self.outboxInsert, rows: invoice.notifications.count)
             for (index, intent) in invoice.notifications.enumerated() {
