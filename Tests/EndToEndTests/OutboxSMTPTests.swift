@@ -205,4 +205,13 @@ struct OutboxSMTPTests {
                 "nothing is sent in clear; the relay is at fault, so the message waits")
         #expect(sink.count() == 0)
     }
+
+    @Test func anUnparseableReplyIsATransientProtocolErrorAndRetried() throws {
+        let sink = try LoopbackServer.smtpSink(plan: #"{"data_replies": ["hello, this is not SMTP"]}"#)
+        let fixture = try OutboxFixture(Self.smtp(sink.port))
+        try fixture.once(OutboxFixture.firstRun)
+        #expect(try fixture.outbox("email")[0...2] == ["pending", "1", "SMTP_PROTOCOL"], "retried, not SMTP_0")
+        try fixture.once("2027-01-31T11:00:00+01:00")
+        #expect(try fixture.outbox("email")[0...1] == ["sent", "2"])
+    }
 }
