@@ -176,14 +176,9 @@ struct OutboxSMTPTests {
     }
 
     @Test func startTLSWithAPrivateCAThenAuthThenDelivery() throws {
-        let keys = FileManager.default.temporaryDirectory.appendingPathComponent("tls-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: keys, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: keys) }
-        let cert = keys.appendingPathComponent("cert.pem").path, key = keys.appendingPathComponent("key.pem").path
-        let made = try runProgram("/usr/bin/openssl", [
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "2",
-            "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"])
-        try #require(made.exitCode == 0, "\(made.stderr)")
+        let certificate = try LocalhostCertificate()
+        defer { withExtendedLifetime(certificate) {} }
+        let cert = certificate.cert, key = certificate.key
         let sink = try LoopbackServer.smtpSink(plan: #"{"auth": ["billing", "s3cret"], "tls": ["\#(cert)", "\#(key)"]}"#)
         let fixture = try OutboxFixture(Self.smtp(sink.port, extra: """
             smtp_starttls = true

@@ -95,6 +95,7 @@ extension Configuration {
             case "sms.token_credential": smsTokenCredential = try string()
             case "sms.rate_per_second": smsRatePerSecond = try integer(1...10_000)
             case "sms.timeout_seconds": smsTimeoutSeconds = try integer(1...600)
+            case "sms.ca_file": smsCAFile = try path()
             case "post.spool_directory": postSpoolDirectory = try path()
             case "outbox.max_attempts": outboxMaxAttempts = try integer(1...100)
             case "outbox.backoff_base_seconds": outboxBackoffBaseSeconds = try integer(1...86_400)

@@ -50,6 +50,8 @@ public struct Configuration: Sendable {
     public var smsTokenCredential: String = "sms-token"
     public var smsRatePerSecond: Int = 10
     public var smsTimeoutSeconds: Int = 15
+    /// A PEM file of CA certificates for an https gateway's certificate (a private CA); nil: the system's.
+    public var smsCAFile: String?
     public var postSpoolDirectory: String
 
     public var outboxMaxAttempts: Int = 8
