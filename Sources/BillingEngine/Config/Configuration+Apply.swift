@@ -42,6 +42,7 @@ extension Configuration {
             case "control.socket": socketPath = try path()
             case "control.group": controlGroup = try string()
             case "control.max_connections": controlMaxConnections = try integer(1...10_000)
+            case "control.max_connections_per_uid": controlMaxConnectionsPerUID = try integer(1...10_000)
             case "control.max_request_bytes": controlMaxRequestBytes = try integer(1024...(64 << 20))
             case "control.idle_timeout_seconds": controlIdleTimeoutSeconds = try integer(1...3600)
             case "billing.time_zone":

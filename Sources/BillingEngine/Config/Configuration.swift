@@ -15,6 +15,7 @@ public struct Configuration: Sendable {
     /// Members of this group (and root) may run mutating commands.
     public var controlGroup: String = "billingd"
     public var controlMaxConnections: Int = 64
+    public var controlMaxConnectionsPerUID: Int = 16
     public var controlMaxRequestBytes: Int = 8 << 20
     public var controlIdleTimeoutSeconds: Int = 30
 
