@@ -34,8 +34,33 @@ public struct LevelPrefixLogHandler: LogHandler {
     }
 
     static func write(level: Logger.Level, message: String, metadata: Logger.Metadata) {
+        FileHandle.standardError.write(Data(line(level: level, message: message, metadata: metadata).utf8))
+    }
+
+    /// One line, whatever the message and metadata hold: journald (and any reader of the stream) starts a new
+    /// entry, with the priority its `<N>` names, at every newline, so customer text in a message must not contain
+    /// one. Line breaks, tabs and other control characters are written as escapes (`\n`, `\r`, `\t`, `\u{1b}`).
+    static func line(level: Logger.Level, message: String, metadata: Logger.Metadata) -> String {
         let fields = metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        let text = "<\(priority(level))>\(message)\(fields.isEmpty ? "" : " [\(fields)]")\n"
-        FileHandle.standardError.write(Data(text.utf8))
+        return "<\(priority(level))>\(escaped(message))\(fields.isEmpty ? "" : " [\(escaped(fields))]")\n"
+    }
+
+    static func escaped(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where isControl(scalar): out += "\\u{\(String(scalar.value, radix: 16))}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}"
     }
 }

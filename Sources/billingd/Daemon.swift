@@ -49,6 +49,7 @@ final class Daemon: @unchecked Sendable {
         let server = ControlServer(
             listeningSocket: listener,
             limits: .init(maxConnections: configuration.controlMaxConnections,
+                          maxConnectionsPerUID: configuration.controlMaxConnectionsPerUID,
                           maxRequestBytes: configuration.controlMaxRequestBytes,
                           idleTimeout: .seconds(configuration.controlIdleTimeoutSeconds)),
             handler: { request, peer in router.handle(request, peer: peer) })
@@ -122,6 +123,11 @@ final class Daemon: @unchecked Sendable {
         let passed = SocketActivation.passedSockets()
         if passed.isEmpty {
             let fd = try UnixSocket.listen(path: configuration.socketPath, mode: mode_t(configuration.socketMode))
+            // As billingd.socket's SocketGroup= does: the control group may connect (when that group exists).
+            if let group = getgrnam(configuration.controlGroup),
+               chown(configuration.socketPath, uid_t.max, group.pointee.gr_gid) != 0 {
+                logger.warning("cannot give the control socket to group \(configuration.controlGroup): errno \(errno)")
+            }
             return (fd, false)
         }
         // billingd.socket names its socket "control" (FileDescriptorName=); a lone unnamed socket is taken as well,

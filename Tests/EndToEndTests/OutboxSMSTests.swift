@@ -73,4 +73,35 @@ struct OutboxSMSTests {
         try fixture.once("2027-01-31T11:00:00+01:00")
         #expect(try fixture.outbox("sms")[0] == "sent")
     }
+
+    @Test func theRequestTargetIsTheGatewayURLsPercentEncodedPathAndQuery() throws {
+        let gateway = try LoopbackServer.smsGateway()
+        let fixture = try OutboxFixture(Self.gateway(gateway.port).replacingOccurrences(
+            of: "/v1/messages", with: "/v1/send%20sms/%C3%A5?account=a%26b&x=%2F"))
+        try fixture.writeCredential("sms-token", "tok-123")
+        try fixture.once(OutboxFixture.firstRun)
+        #expect(try fixture.outbox("sms")[0] == "sent")
+        #expect(try gateway.records().first?["path"]?.stringValue == "/v1/send%20sms/%C3%A5?account=a%26b&x=%2F",
+                "the path and query exactly as configured, still percent-encoded")
+    }
+
+    @Test func anHTTPSGatewayWithAPrivateCAIsTrustedThroughCAFile() throws {
+        let certificate = try LocalhostCertificate()
+        defer { withExtendedLifetime(certificate) {} }
+        let cert = certificate.cert, key = certificate.key
+        let gateway = try LoopbackServer.smsGateway(plan: #"{"tls": ["\#(cert)", "\#(key)"]}"#)
+        let https = Self.gateway(gateway.port).replacingOccurrences(of: "http://127.0.0.1", with: "https://localhost")
+        let untrusted = try OutboxFixture(https)
+        try untrusted.writeCredential("sms-token", "tok-123")
+        try untrusted.once(OutboxFixture.firstRun)
+        #expect(try untrusted.outbox("sms")[0] == "pending", "a certificate no trusted CA signed is refused (and retried)")
+
+        let fixture = try OutboxFixture(https.replacingOccurrences(
+            of: "timeout_seconds = 10", with: "timeout_seconds = 10\nca_file = \"\(cert)\""))
+        try fixture.writeCredential("sms-token", "tok-123")
+        try fixture.once(OutboxFixture.firstRun)
+        let row = try fixture.outbox("sms")
+        #expect(row.first == "sent", "\(row)")
+        #expect(try gateway.records().count == 1)
+    }
 }

@@ -176,14 +176,9 @@ struct OutboxSMTPTests {
     }
 
     @Test func startTLSWithAPrivateCAThenAuthThenDelivery() throws {
-        let keys = FileManager.default.temporaryDirectory.appendingPathComponent("tls-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: keys, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: keys) }
-        let cert = keys.appendingPathComponent("cert.pem").path, key = keys.appendingPathComponent("key.pem").path
-        let made = try runProgram("/usr/bin/openssl", [
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "2",
-            "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"])
-        try #require(made.exitCode == 0, "\(made.stderr)")
+        let certificate = try LocalhostCertificate()
+        defer { withExtendedLifetime(certificate) {} }
+        let cert = certificate.cert, key = certificate.key
         let sink = try LoopbackServer.smtpSink(plan: #"{"auth": ["billing", "s3cret"], "tls": ["\#(cert)", "\#(key)"]}"#)
         let fixture = try OutboxFixture(Self.smtp(sink.port, extra: """
             smtp_starttls = true
@@ -204,5 +199,14 @@ struct OutboxSMTPTests {
         #expect(try fixture.outbox("email")[0...2] == ["pending", "1", "STARTTLS_UNAVAILABLE"],
                 "nothing is sent in clear; the relay is at fault, so the message waits")
         #expect(sink.count() == 0)
+    }
+
+    @Test func anUnparseableReplyIsATransientProtocolErrorAndRetried() throws {
+        let sink = try LoopbackServer.smtpSink(plan: #"{"data_replies": ["hello, this is not SMTP"]}"#)
+        let fixture = try OutboxFixture(Self.smtp(sink.port))
+        try fixture.once(OutboxFixture.firstRun)
+        #expect(try fixture.outbox("email")[0...2] == ["pending", "1", "SMTP_PROTOCOL"], "retried, not SMTP_0")
+        try fixture.once("2027-01-31T11:00:00+01:00")
+        #expect(try fixture.outbox("email")[0...1] == ["sent", "2"])
     }
 }

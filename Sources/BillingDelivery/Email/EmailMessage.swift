@@ -52,9 +52,9 @@ public struct EmailMessage: Sendable, Equatable {
         // Boundaries start with "=_": quoted-printable and base64 bodies can never contain that sequence.
         let tag = String(idempotencyKey.utf8.reduce(UInt64(14_695_981_039_346_656_037)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 }, radix: 36)
         var out: [String] = [
-            "From: \(from.header)",
-            "To: \(to.header)",
-            "Subject: \(MIMEEncoding.headerText(subject))",
+            HeaderField.folded("From", from.headerWords(firstRoom: HeaderField.firstRoom("From"))),
+            HeaderField.folded("To", to.headerWords(firstRoom: HeaderField.firstRoom("To"))),
+            HeaderField.folded("Subject", MIMEEncoding.headerWords(subject, firstRoom: HeaderField.firstRoom("Subject"))),
             "Date: \(MIMEEncoding.date(date))",
             "Message-ID: \(messageID)",
             "MIME-Version: 1.0",
@@ -114,8 +114,9 @@ public struct Mailbox: Sendable, Equatable {
         }
     }
 
-    var header: String {
-        guard let name, !name.isEmpty else { return address }
-        return "\(MIMEEncoding.displayName(name)) <\(address)>"
+    /// `"Name" <address>` as header words; the display name is always quoted or encoded (see `MIMEEncoding`).
+    func headerWords(firstRoom: Int) -> [String] {
+        guard let name, let words = MIMEEncoding.displayNameWords(name, firstRoom: firstRoom) else { return [address] }
+        return words + ["<\(address)>"]
     }
 }

@@ -1,3 +1,4 @@
+import BillingDomain
 import Foundation
 
 #if canImport(Glibc)
@@ -50,38 +51,75 @@ enum MIMEEncoding {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// A header value: plain when it is printable ASCII, else RFC 2047 encoded words of UTF-8 (base64), folded.
-    static func headerText(_ text: String) -> String {
-        let clean = text.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
-        if clean.utf8.allSatisfy({ $0 >= 32 && $0 < 127 }) { return clean }
-        var words: [String] = []
-        var chunk: [UInt8] = []
-        for character in clean {
-            let bytes = Array(String(character).utf8)
-            // 45 bytes of UTF-8 make 60 characters of base64: an encoded word stays under 75 characters.
-            if chunk.count + bytes.count > 45 {
-                words.append("=?UTF-8?B?\(Data(chunk).base64EncodedString())?=")
-                chunk = []
-            }
-            chunk += bytes
+    /// The words of an unstructured header value (Subject): its own words when it is printable ASCII, else RFC
+    /// 2047 encoded words of UTF-8 (base64). `HeaderField.folded` puts them on lines. Control characters become
+    /// spaces: nothing in a value may start a header line of its own.
+    static func headerWords(_ text: String, firstRoom: Int) -> [String] {
+        let clean = withoutControls(text)
+        let words = clean.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+        // A word that cannot fit on a line, or an ASCII text a reader would take for an encoded word, is encoded.
+        if clean.utf8.allSatisfy({ $0 >= 32 && $0 < 127 }), !clean.contains("=?"),
+           words.allSatisfy({ $0.utf8.count <= HeaderField.softLimit - 1 }) {
+            return words
         }
-        if !chunk.isEmpty { words.append("=?UTF-8?B?\(Data(chunk).base64EncodedString())?=") }
-        return words.joined(separator: "\r\n ")
+        return encodedWords(clean, firstRoom: firstRoom)
     }
 
-    /// A display name: quoted when it has specials, encoded when it is not ASCII.
-    static func displayName(_ name: String) -> String {
-        let printable = name.utf8.allSatisfy { $0 >= 32 && $0 < 127 }
-        guard printable else { return headerText(name) }
-        let specials = CharacterSet(charactersIn: "()<>[]:;@\\,.\"")
-        if name.rangeOfCharacter(from: specials) == nil { return name }
-        return "\"" + name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    /// A display name, always quoted or encoded, so that no character in it (`,` `;` `:` `<` `@` `"` …) is read
+    /// as address syntax: a short printable ASCII name as a quoted string, anything else as encoded words. Nil
+    /// when nothing printable is left.
+    static func displayNameWords(_ name: String, firstRoom: Int) -> [String]? {
+        let clean = withoutControls(name).trimmingCharacters(in: .whitespaces)
+        guard !clean.isEmpty else { return nil }
+        if clean.utf8.allSatisfy({ $0 >= 32 && $0 < 127 }), !clean.contains("=?") {
+            let quoted = "\"" + clean.replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "\"", with: "\\\"") + "\""
+            if quoted.utf8.count <= firstRoom { return [quoted] }
+        }
+        return encodedWords(clean, firstRoom: firstRoom)
+    }
+
+    /// RFC 2047 encoded words (UTF-8, base64) of at most 75 characters, the first fitting in `firstRoom`. Words
+    /// end between characters; a single character longer than a word (a letter under hundreds of combining marks)
+    /// is split between its Unicode scalars, so every word still decodes to whole UTF-8 sequences.
+    static func encodedWords(_ text: String, firstRoom: Int = 75) -> [String] {
+        // "=?UTF-8?B?" and "?=" take 12 characters, and base64 writes 4 characters for every 3 bytes.
+        func capacity(_ room: Int) -> Int { max(3, (min(room, 75) - 12) / 4 * 3) }
+        var words: [String] = []
+        var chunk: [UInt8] = []
+        var limit = capacity(firstRoom)
+        func flush() {
+            guard !chunk.isEmpty else { return }
+            words.append("=?UTF-8?B?\(Data(chunk).base64EncodedString())?=")
+            chunk = []
+            limit = capacity(HeaderField.softLimit - 1)
+        }
+        for character in text {
+            let bytes = Array(String(character).utf8)
+            if chunk.count + bytes.count > limit { flush() }
+            if bytes.count <= limit {
+                chunk += bytes
+                continue
+            }
+            for scalar in character.unicodeScalars {
+                let scalarBytes = Array(String(scalar).utf8)
+                if chunk.count + scalarBytes.count > limit { flush() }
+                chunk += scalarBytes
+            }
+        }
+        flush()
+        return words
+    }
+
+    /// `text` with every control character (CR, LF, tab, DEL, C1, line and paragraph separators) as a space.
+    static func withoutControls(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { ContactText.isControl($0) ? " " : $0 }))
     }
 
     /// A quoted parameter value (file names); non-ASCII names are RFC 2047 encoded, which every reader accepts.
     static func parameter(_ value: String) -> String {
         let printable = value.utf8.allSatisfy { $0 >= 32 && $0 < 127 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
-        return "\"" + (printable ? value : headerText(value).replacingOccurrences(of: "\r\n ", with: "")) + "\""
+        return "\"" + (printable ? value : encodedWords(withoutControls(value)).joined()) + "\""
     }
 
     /// An RFC 5322 date in UTC: `Tue, 02 Feb 2027 09:00:00 +0000`. Written by hand from `gmtime_r`: a

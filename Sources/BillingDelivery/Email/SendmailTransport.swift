@@ -17,10 +17,11 @@ public struct SendmailTransport: EmailTransport {
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = ["-t", "-i"]
         let input = Pipe()
+        let output = Pipe()
         let errors = Pipe()
         process.standardInput = input
+        process.standardOutput = output
         process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
         do {
             try process.run()
         } catch {
@@ -28,12 +29,9 @@ public struct SendmailTransport: EmailTransport {
         }
         // The MTA reads the local line convention, LF.
         let text = String(decoding: message.rfc5322(), as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
-        do {
-            try input.fileHandleForWriting.write(contentsOf: Data(text.utf8))
-        } catch {
-            // The MTA exited early; its exit status below says why.
-        }
-        try? input.fileHandleForWriting.close()
+        let said = SendmailPipes.Drain(errors.fileHandleForReading, keep: 500)
+        _ = SendmailPipes.Drain(output.fileHandleForReading, keep: 0)
+        let feed = SendmailPipes.Feed(input.fileHandleForWriting, bytes: Array(text.utf8))
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning {
             if Date() > deadline {
@@ -42,11 +40,12 @@ public struct SendmailTransport: EmailTransport {
             }
             usleep(2_000)
         }
+        _ = feed.wait(until: .now() + .seconds(1))
         let status = process.terminationStatus
         guard status == 0 else {
-            let said = String(decoding: errors.fileHandleForReading.availableData.prefix(500), as: UTF8.self)
+            let stderr = String(decoding: said.wait(until: .now() + .seconds(1)) ?? [], as: UTF8.self)
                 .trimmingCharacters(in: .whitespacesAndNewlines)
-            let detail = "\(path) exited with status \(status)\(said.isEmpty ? "" : ": \(said)")"
+            let detail = "\(path) exited with status \(status)\(stderr.isEmpty ? "" : ": \(stderr)")"
             // sysexits: the MTA knows this recipient or message can never be delivered.
             if [64, 65, 67, 68].contains(status) { throw DeliveryFailure.permanent("SENDMAIL_\(status)", detail) }
             throw DeliveryFailure.transient("SENDMAIL_\(status)", detail)

@@ -24,6 +24,22 @@ struct HTTPPostClient: Sendable {
 
     var group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     var timeout: TimeAmount
+    /// For https URLs: made once per transport (`tlsContext(caFile:)`), since building one reads the trust store.
+    var tlsContext: NIOSSLContext?
+
+    /// A client TLS context that trusts the system's CAs, or only those in `caFile` (a private CA).
+    static func tlsContext(caFile: String?) throws -> NIOSSLContext {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        if let caFile { configuration.trustRoots = .file(caFile) }
+        return try NIOSSLContext(configuration: configuration)
+    }
+
+    /// The request target (RFC 9112 §3.2.1): the URL's path and query as written, percent-encoding kept.
+    static func requestTarget(_ url: URL) -> String {
+        let components = URLComponents(url: url, resolvingAgainstBaseURL: false)
+        let path = components?.percentEncodedPath ?? ""
+        return (path.isEmpty ? "/" : path) + (components?.percentEncodedQuery.map { "?\($0)" } ?? "")
+    }
 
     func post(_ url: URL, headers: [(String, String)], body: [UInt8]) throws -> Response {
         guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", let host = url.host else {
@@ -31,7 +47,10 @@ struct HTTPPostClient: Sendable {
         }
         let tls = scheme == "https"
         let port = url.port ?? (tls ? 443 : 80)
-        let sslContext = try tls ? NIOSSLContext(configuration: .makeClientConfiguration()) : nil
+        let sslContext = tls ? tlsContext : nil
+        if tls, sslContext == nil {
+            throw DeliveryFailure.transient("TLS_CONFIGURATION", "No TLS context for \(url).")
+        }
         let result = ResultBox()
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(timeout)
@@ -60,7 +79,7 @@ struct HTTPPostClient: Sendable {
             timer.cancel()
             channel.close(promise: nil)
         }
-        var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: url.path.isEmpty ? "/" : url.path + (url.query.map { "?\($0)" } ?? ""))
+        var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: Self.requestTarget(url))
         head.headers.add(name: "Host", value: url.port.map { "\(host):\($0)" } ?? host)
         head.headers.add(name: "Content-Length", value: String(body.count))
         head.headers.add(name: "Connection", value: "close")

@@ -1,6 +1,7 @@
 import BillingDomain
 import Foundation
 import NIOCore
+import NIOSSL
 
 /// SMS through an HTTP gateway: a JSON POST `{"to", "message", "reference"}` with `Authorization: Bearer <token>`
 /// and `Idempotency-Key: <outbox key>`.
@@ -11,11 +12,22 @@ public struct SMSGatewayTransport: SMSTransport {
     public let url: URL
     public let tokenCredential: String
     public let timeoutSeconds: Int
+    /// One TLS context for every request of this transport (https only): `sms.ca_file` or the system's CAs.
+    private let tlsContext: Result<NIOSSLContext, DeliveryFailure>?
 
-    public init(url: URL, tokenCredential: String, timeoutSeconds: Int) {
+    public init(url: URL, tokenCredential: String, timeoutSeconds: Int, caFile: String? = nil) {
         self.url = url
         self.tokenCredential = tokenCredential
         self.timeoutSeconds = timeoutSeconds
+        if url.scheme?.lowercased() == "https" {
+            do {
+                tlsContext = .success(try HTTPPostClient.tlsContext(caFile: caFile))
+            } catch {
+                tlsContext = .failure(.transient("TLS_CONFIGURATION", "Cannot set up TLS for \(url.host ?? "the SMS gateway"): \(error)."))
+            }
+        } else {
+            tlsContext = nil
+        }
     }
 
     public func send(_ message: SMSMessage) throws -> String {
@@ -23,7 +35,7 @@ public struct SMSGatewayTransport: SMSTransport {
         let body = try JSONSerialization.data(
             withJSONObject: ["to": message.to, "message": message.body, "reference": message.idempotencyKey],
             options: [.sortedKeys])
-        let response = try HTTPPostClient(timeout: .seconds(Int64(timeoutSeconds))).post(
+        let response = try HTTPPostClient(timeout: .seconds(Int64(timeoutSeconds)), tlsContext: tlsContext?.get()).post(
             url,
             headers: [("Content-Type", "application/json"), ("Accept", "application/json"),
                       ("Authorization", "Bearer \(token)"), ("Idempotency-Key", message.idempotencyKey),

@@ -182,6 +182,10 @@ final class SMTPConnection: @unchecked Sendable {
                 throw DeliveryFailure.transient(
                     "TIMEOUT", "\(settings.host):\(settings.port) did not answer within \(settings.timeout.nanoseconds / 1_000_000_000) s.")
             }
+            if case SMTPConnectionError.malformedReply(let line)? = error as? SMTPConnectionError {
+                throw DeliveryFailure.transient(
+                    "SMTP_PROTOCOL", "\(settings.host):\(settings.port) sent a reply that is not SMTP: '\(line)'.")
+            }
             throw DeliveryFailure.transient("CONNECTION_LOST", "\(settings.host):\(settings.port) closed the connection (\(error)).")
         }
     }

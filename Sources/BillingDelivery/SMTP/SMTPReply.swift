@@ -39,6 +39,8 @@ struct SMTPRequest: Sendable {
 enum SMTPConnectionError: Error {
     case closed
     case lineTooLong
+    /// A line that does not start with a reply code: the server does not speak SMTP (or not yet, or no longer).
+    case malformedReply(String)
 }
 
 /// Turns the server's bytes into replies and hands each to the oldest command waiting for one.
@@ -76,8 +78,16 @@ final class SMTPClientHandler: ChannelDuplexHandler {
                 lines.append(line)
                 // "250-" continues a reply; "250 " (or a bare "250") ends it.
                 let bytes = Array(line.utf8)
+                // RFC 5321 §4.2: a reply line is a code 2xx–5xx, then a space, a hyphen or nothing. Anything else
+                // cannot be judged, so it says nothing about the message (never a permanent failure).
+                guard bytes.count >= 3, (UInt8(ascii: "2")...UInt8(ascii: "5")).contains(bytes[0]),
+                      bytes[1...2].allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+                      bytes.count == 3 || bytes[3] == UInt8(ascii: " ") || bytes[3] == UInt8(ascii: "-"),
+                      let code = Int(line.prefix(3)) else {
+                    fail(context: context, SMTPConnectionError.malformedReply(String(line.prefix(100))))
+                    return
+                }
                 if bytes.count < 4 || bytes[3] != UInt8(ascii: "-") {
-                    let code = Int(line.prefix(3)) ?? 0
                     unclaimed.append(SMTPReply(code: code, lines: lines.map { String($0.dropFirst(min(4, $0.count))) }))
                     lines.removeAll()
                 } else if lines.count > 100 {

@@ -1,7 +1,8 @@
-/// Syntax checks the sender worker runs on a recipient just before sending.
+/// Syntax checks of a recipient: run where it arrives (import, `resend --to`) and again by the sender worker just
+/// before sending.
 ///
-/// Consent and presence are decided when a message is queued (`NotificationPolicy`); these checks catch what an
-/// import or another program wrote that no server could ever deliver to, so it fails at once instead of being
+/// Consent and presence are decided when a message is queued (`NotificationPolicy`); at send time these checks
+/// catch what another program wrote that no server could ever deliver to, so it fails at once instead of being
 /// retried for hours. They are deliberately conservative: ASCII addresses only (no SMTPUTF8), no comments, no
 /// quoted local parts, and never a CR or LF, which could smuggle extra headers into a message.
 public enum RecipientAddress {
@@ -32,5 +33,17 @@ public enum RecipientAddress {
         if plus { text = text.dropFirst() }
         guard (7...15).contains(text.count), text.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
         return (plus ? "+" : "") + text
+    }
+
+    /// Why `recipient` cannot be sent to over `channel`, or nil when it can: the rule `resend --to` applies.
+    public static func refusal(_ recipient: String, via channel: NotificationChannel) -> String? {
+        switch channel {
+        case .email:
+            return isValidEmail(recipient) ? nil : "is not an e-mail address billingd can send to (ASCII local@domain.tld, no comments or quoted parts)"
+        case .sms:
+            return normalizedPhone(recipient) != nil ? nil : "is not a mobile number (an optional + and 7–15 digits; spaces and dashes are allowed)"
+        case .post:
+            return ContactText.hasControl(recipient) ? "contains a control character (a line break, tab, …)" : nil
+        }
     }
 }

@@ -42,6 +42,7 @@ extension Configuration {
             case "control.socket": socketPath = try path()
             case "control.group": controlGroup = try string()
             case "control.max_connections": controlMaxConnections = try integer(1...10_000)
+            case "control.max_connections_per_uid": controlMaxConnectionsPerUID = try integer(1...10_000)
             case "control.max_request_bytes": controlMaxRequestBytes = try integer(1024...(64 << 20))
             case "control.idle_timeout_seconds": controlIdleTimeoutSeconds = try integer(1...3600)
             case "billing.time_zone":
@@ -97,6 +98,7 @@ extension Configuration {
             case "sms.token_credential": smsTokenCredential = try string()
             case "sms.rate_per_second": smsRatePerSecond = try integer(1...10_000)
             case "sms.timeout_seconds": smsTimeoutSeconds = try integer(1...600)
+            case "sms.ca_file": smsCAFile = try path()
             case "post.spool_directory": postSpoolDirectory = try path()
             case "outbox.max_attempts": outboxMaxAttempts = try integer(1...100)
             case "outbox.backoff_base_seconds": outboxBackoffBaseSeconds = try integer(1...86_400)

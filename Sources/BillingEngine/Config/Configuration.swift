@@ -15,6 +15,7 @@ public struct Configuration: Sendable {
     /// Members of this group (and root) may run mutating commands.
     public var controlGroup: String = "billingd"
     public var controlMaxConnections: Int = 64
+    public var controlMaxConnectionsPerUID: Int = 16
     public var controlMaxRequestBytes: Int = 8 << 20
     public var controlIdleTimeoutSeconds: Int = 30
 
@@ -50,6 +51,8 @@ public struct Configuration: Sendable {
     public var smsTokenCredential: String = "sms-token"
     public var smsRatePerSecond: Int = 10
     public var smsTimeoutSeconds: Int = 15
+    /// A PEM file of CA certificates for an https gateway's certificate (a private CA); nil: the system's.
+    public var smsCAFile: String?
 
     /// Spool folders not set explicitly are `spool/email`, `spool/sms`, `spool/post` beside the database file
     /// (DESIGN §4), so `--database` and `database.path` move them with it.

@@ -62,6 +62,9 @@ enum LifecycleCommands {
             if let to, to.count > 254 {
                 throw BillingError(.fieldTooLong, "--to is longer than 254 characters.", field: "to")
             }
+            if let to, let refusal = RecipientAddress.refusal(to, via: channel) {
+                throw BillingError(.invalidField, "--to \(refusal).", field: "to")
+            }
             let outcome = try engine.store.resend(number: try args.requiredString("number"), channel: channel, to: to,
                                                   now: engine.clock.nowSeconds())
             engine.notifyChange()

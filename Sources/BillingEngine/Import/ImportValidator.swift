@@ -51,13 +51,7 @@ struct ImportValidator {
     private func customer(_ value: JSONValue, path: String, line: Int) throws -> Customer {
         var r = try FieldReader(value, path: path, line: line)
         let email = try r.text("Email", maxLength: 254)
-        if let email, !Self.looksLikeEmail(email) {
-            throw r.error(.invalidField, "Email", "'\(email)' is not a valid e-mail address")
-        }
         let mobile = try r.text("MobilePhoneNumber", maxLength: 32)
-        if let mobile, !Self.looksLikePhone(mobile) {
-            throw r.error(.invalidField, "MobilePhoneNumber", "'\(mobile)' is not a phone number (digits, optional leading +)")
-        }
         let customer = Customer(
             guid: try r.requiredText("CustomerGUID"), firstName: try r.text("FirstName"),
             lastName: try r.text("LastName"), companyName: try r.text("CompanyName"), email: email,
@@ -68,6 +62,7 @@ struct ImportValidator {
                 postalCode: try r.text("PostalCode", maxLength: 32), city: try r.text("City"),
                 country: try r.text("Country", maxLength: 64)))
         try r.finish()
+        try r.checkContactFields(of: customer)
         return customer
     }
 
@@ -275,18 +270,5 @@ struct ImportValidator {
               scaled.roundedMinorUnits(exponent: currency.exponent, mode: .halfUp) == Int128(computed) else {
             throw mismatch()
         }
-    }
-
-    static func looksLikeEmail(_ text: String) -> Bool {
-        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),
-              !parts[1].hasSuffix(".") else { return false }
-        return !text.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" || $0 == "," || $0 == ";" })
-    }
-
-    static func looksLikePhone(_ text: String) -> Bool {
-        let digits = text.hasPrefix("+") ? text.dropFirst() : Substring(text)
-        let compact = digits.filter { $0 != " " && $0 != "-" }
-        return (6...20).contains(compact.count) && compact.allSatisfy { $0.isASCII && $0.isNumber }
     }
 }

@@ -41,7 +41,7 @@ struct OutboxChannels {
             // The URL was checked when the configuration was read.
             sms = SMSGatewayTransport(url: URL(string: configuration.smsGatewayURL ?? "http://127.0.0.1/")!,
                                       tokenCredential: configuration.smsTokenCredential,
-                                      timeoutSeconds: configuration.smsTimeoutSeconds)
+                                      timeoutSeconds: configuration.smsTimeoutSeconds, caFile: configuration.smsCAFile)
         }
         post = PostSpoolTransport(directory: configuration.postSpoolDirectory)
         // Rate limits protect relays and gateways; a spool folder takes whatever comes.

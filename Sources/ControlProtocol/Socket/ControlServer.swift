@@ -10,14 +10,22 @@ import Glibc
 /// Every limit is explicit: request size, connection count and idle time. A malformed, oversized or slow client
 /// gets an error line (where it still can) and is dropped; other clients are not affected, because each
 /// connection has its own thread and the handler is the only shared part.
+///
+/// Connections are counted per peer uid (SO_PEERCRED): one user may hold `maxConnectionsPerUID` of them, and all
+/// together `maxConnections`. Root and the daemon's own user are exempt from the per-uid cap and have
+/// `reservedConnections` slots beyond the total, so idle connections of other users cannot lock them out.
 public final class ControlServer: @unchecked Sendable {
     public struct Limits: Sendable {
         public var maxConnections: Int
+        public var maxConnectionsPerUID: Int
         public var maxRequestBytes: Int
         public var idleTimeout: Duration
+        public static let reservedConnections = 4
 
-        public init(maxConnections: Int = 64, maxRequestBytes: Int = 8 << 20, idleTimeout: Duration = .seconds(30)) {
+        public init(maxConnections: Int = 64, maxConnectionsPerUID: Int = 16, maxRequestBytes: Int = 8 << 20,
+                    idleTimeout: Duration = .seconds(30)) {
             self.maxConnections = maxConnections
+            self.maxConnectionsPerUID = maxConnectionsPerUID
             self.maxRequestBytes = maxRequestBytes
             self.idleTimeout = idleTimeout
         }
@@ -30,6 +38,7 @@ public final class ControlServer: @unchecked Sendable {
     private let handler: Handler
     private let state = NSCondition()
     private var active = 0
+    private var activePerUID: [uid_t: Int] = [:]
     private var stopping = false
     private var wakePipe: [Int32] = [-1, -1]
 
@@ -87,13 +96,16 @@ public final class ControlServer: @unchecked Sendable {
                 continue
             }
             _ = fcntl(client, F_SETFD, FD_CLOEXEC)
+            let uid = UnixSocket.peerCredentials(client)?.uid
             state.lock()
-            let admitted = !stopping && active < limits.maxConnections
-            if admitted { active += 1 }
+            let refusal = stopping ? "billingd is stopping" : admission(uid)
+            if refusal == nil {
+                active += 1
+                if let uid { activePerUID[uid, default: 0] += 1 }
+            }
             state.unlock()
-            guard admitted else {
-                let answer = ControlResponse.failure(BillingError(
-                    .busy, "Too many control connections (limit \(limits.maxConnections)); try again.")).json
+            if let refusal {
+                let answer = ControlResponse.failure(BillingError(.busy, "\(refusal); try again.")).json
                 try? UnixSocket.writeAll(client, Array((answer.serialized() + "\n").utf8),
                                          deadline: .now + .milliseconds(100))
                 close(client)
@@ -104,10 +116,31 @@ public final class ControlServer: @unchecked Sendable {
                 close(client)
                 state.lock()
                 active -= 1
+                if let uid {
+                    activePerUID[uid, default: 1] -= 1
+                    if activePerUID[uid] == 0 { activePerUID[uid] = nil }
+                }
                 state.broadcast()
                 state.unlock()
             }
         }
+    }
+
+    /// Why a connection from `uid` is not admitted now, or nil. Called with `state` locked.
+    private func admission(_ uid: uid_t?) -> String? {
+        if let uid, uid == 0 || uid == getuid() {
+            guard active < limits.maxConnections + Limits.reservedConnections else {
+                return "Too many control connections (limit \(limits.maxConnections), all reserved slots taken)"
+            }
+            return nil
+        }
+        guard active < limits.maxConnections else {
+            return "Too many control connections (limit \(limits.maxConnections))"
+        }
+        guard (uid.flatMap { activePerUID[$0] } ?? 0) < limits.maxConnectionsPerUID else {
+            return "Too many control connections from uid \(uid.map(String.init) ?? "?") (limit \(limits.maxConnectionsPerUID) per user)"
+        }
+        return nil
     }
 
     private func serve(_ fd: Int32) {

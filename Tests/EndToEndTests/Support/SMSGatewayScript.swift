@@ -3,8 +3,8 @@
 let smsGatewayScript = #"""
 # An SMS gateway for billingd's tests (http.server on 127.0.0.1). Usage: sms_gateway.py FOLDER PLAN_JSON
 # PLAN: {"responses": [[status, {"Header": "value"}, "body"], ...]}: answers to the first requests, then 200 with
-# {"id": "sms-N"}. Writes FOLDER/port once listening and one JSON line per request to FOLDER/log.jsonl.
-import http.server, json, os, sys, threading
+# {"id": "sms-N"}; "tls": ["cert.pem", "key.pem"] serves HTTPS. Writes FOLDER/port once listening and one JSON line per request to FOLDER/log.jsonl.
+import http.server, json, os, ssl, sys, threading
 
 folder, plan = sys.argv[1], json.loads(sys.argv[2])
 responses = list(plan.get("responses", []))
@@ -35,6 +35,10 @@ class Gateway(http.server.BaseHTTPRequestHandler):
         pass
 
 server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Gateway)
+if plan.get("tls"):
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(*plan["tls"])
+    server.socket = context.wrap_socket(server.socket, server_side=True)
 with open(os.path.join(folder, "port.tmp"), "w") as f:
     f.write(str(server.server_address[1]))
 os.rename(os.path.join(folder, "port.tmp"), os.path.join(folder, "port"))

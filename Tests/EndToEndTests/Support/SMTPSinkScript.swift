@@ -12,7 +12,7 @@ let smtpSinkScript = #"""
 #        "pipelining": true  offer PIPELINING (RFC 2920) in the EHLO reply
 #        "rcpt_replies": ["550 …", ...]   replies to the first RCPT commands, then 250}
 # Writes FOLDER/port once listening and one JSON line per accepted message to FOLDER/log.jsonl.
-import asyncio, email, email.parser, email.policy, json, os, ssl, sys
+import asyncio, email, email.header, email.parser, email.policy, email.utils, json, os, ssl, sys
 from aiosmtpd.smtp import SMTP, AuthResult
 
 folder, port, plan = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3])
@@ -46,6 +46,18 @@ class Handler:
                   "messageId": msg["Message-ID"], "from": msg["From"], "to": msg["To"],
                   "subject": msg["Subject"], "date": msg["Date"], "auth": session.authenticated,
                   "tls": session.ssl is not None}
+        if not plan.get("light"):
+            # What a strict reader makes of the headers: every defect, the To addresses decoded, the longest line.
+            defects = [repr(d) for d in msg.defects]
+            for name, value in msg.items():
+                defects += ["%s: %r" % (name, d) for d in getattr(value, "defects", [])]
+            head = envelope.original_content.split(b"\r\n\r\n")[0].split(b"\r\n")
+            record.update(defects=defects, longestHeaderLine=max(len(line) for line in head),
+                          toAddresses=[[a.display_name, a.addr_spec] for a in msg["To"].addresses],
+                          # Names decoded by RFC 2047's rules (policy.default's address parser keeps the space
+                          # between two encoded words of a display name).
+                          toNames=[str(email.header.make_header(email.header.decode_header(name))) for name, _ in
+                                   email.utils.getaddresses([email.message_from_bytes(envelope.original_content)["To"]])])
         if not plan.get("light"):
             with open(os.path.join(folder, "%05d.eml" % n), "wb") as f:
                 f.write(envelope.original_content)
