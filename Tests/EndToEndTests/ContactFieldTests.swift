@@ -74,7 +74,7 @@ struct ContactFieldTests {
             #"""
             {"Header": {"RecordGuid": "t-\#(index)", "CustomerGUID": "c-\#(index)", "RepeatVery": "Monthly",
                         "RunDate": "2027-01-31T09:00:00", "NextRunDate": "2027-01-31T09:00:00", "Currency": "SEK",
-                        "TimeZone": "Europe/Stockholm"},
+                        "CurrencyRate": "0.0870", "TimeZone": "Europe/Stockholm"},
              "Lines": [{"LineGuid": "l-1", "ProductDescription": "Support", "Quantity": 1, "UnitPrice": "10.00", "TaxRate": 25}]}
             """#
         }
