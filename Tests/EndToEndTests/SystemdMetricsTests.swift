@@ -28,9 +28,14 @@ struct SystemdMetricsTests {
         let unknown = try RawControlConnection(path: daemon.socket)
         unknown.send(#"{"command": "no-such-command"}"# + "\n")
         #expect(RawControlConnection.outcome(unknown.readLine()) == "UNKNOWN_COMMAND")
-        // The import woke the scheduler; wait until its invoice is there, so the figures below are final.
+        // The import woke the scheduler; wait until its invoice is there and the cycle's drain has sent its
+        // messages, so the figures below are final (a message moving from pending to sent between the two reads
+        // below would make the gauges disagree with `status`).
         let deadline = Date().addingTimeInterval(10)
-        while try SQLiteShell.scalar(daemon.database, "SELECT count(*) FROM invoices") != "1", Date() < deadline {
+        while try SQLiteShell.scalar(daemon.database, """
+            SELECT (SELECT count(*) FROM invoices) || '/' ||
+                   (SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending'))
+            """) != "1/0", Date() < deadline {
             usleep(50_000)
         }
 

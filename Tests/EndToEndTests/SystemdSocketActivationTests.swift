@@ -19,12 +19,14 @@ struct SystemdSocketActivationTests {
         let daemon = try DaemonProcess(environment: ["NOTIFY_SOCKET": notify.path]) { socket in
             [Self.activator, "--listen=\(socket)", "--fdname=control", "-E", "NOTIFY_SOCKET", "-E", "STATE_DIRECTORY"]
         }
-        // DaemonProcess's first `status` was the connection that started billingd.
+        // DaemonProcess's first `status` was the connection that started billingd. billingd may answer it before
+        // its start-up line reaches the log, so the log is read once READY=1 came and the line is waited for.
+        try notify.wait(for: "READY=1", timeout: 10)
+        #expect(eventually(within: 10) { daemon.log().contains("socket=fd 3 (socket activation)") },
+                "billingd used the passed fd: \(daemon.log())")
         let log = daemon.log()
         #expect(log.contains("Listening on \(daemon.socket) as 3."), "\(log)")
         #expect(log.contains("Communication attempt on fd 3."), "\(log)")
-        #expect(log.contains("socket=fd 3 (socket activation)"), "billingd used the passed fd: \(log)")
-        try notify.wait(for: "READY=1", timeout: 10)
 
         let imported = try daemon.ctl("--json", "import", "-", input: Data(defaultCurrencyDocument("t-activated").utf8))
         #expect(imported.exitCode == 0, "\(imported.stderr)")
