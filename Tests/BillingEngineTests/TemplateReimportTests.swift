@@ -1,4 +1,5 @@
 @testable import BillingEngine
+import BillingDomain
 import ControlProtocol
 import Foundation
 import Testing
@@ -33,5 +34,30 @@ struct TemplateReimportTests {
         let header = try fixture.ctl(late, "templates.show", ["template": "t-1"])["Header"]
         #expect(header?["NextRunDate"]?.stringValue == "2027-03-31T09:00:00", "Jan 31 and Feb 28 stay skipped")
         #expect(try fixture.ctl(late, "run")["generated"]?.intValue == 0)
+    }
+
+    /// An earlier billingd stored any zone name Foundation took (`JST`); such a template keeps billing, and may be
+    /// imported again under the IANA name with the same offsets, while a zone that moves its runs stays refused.
+    @Test func aTemplateStoredUnderALegacyZoneNameKeepsBillingAndTakesItsIANAName() throws {
+        let fixture = try EngineFixture()
+        let engine = try fixture.engine(at: "2027-01-31T10:00:00+09:00")
+        let tokyo = EngineFixture.document(zone: "Asia/Tokyo")
+        try fixture.importDocument(engine, tokyo)
+        #expect(try fixture.ctl(engine, "run")["generated"]?.intValue == 1)
+        _ = try EngineFixture.run("/usr/bin/sqlite3", [fixture.databasePath, "UPDATE templates SET time_zone = 'JST'"])
+
+        let later = try fixture.engine(at: "2027-02-28T10:00:00+09:00")
+        #expect(try fixture.ctl(later, "templates.show", ["template": "t-1"])["Header"]?["TimeZone"]?.stringValue == "JST")
+        #expect(try fixture.ctl(later, "run")["generated"]?.intValue == 1, "the February run is billed as before")
+        #expect(throws: BillingError.self, "JST is refused as new input") {
+            try fixture.importDocument(later, EngineFixture.document(zone: "JST"))
+        }
+        #expect(throws: BillingError.self, "a zone with other offsets would move the runs") {
+            try fixture.importDocument(later, EngineFixture.document(zone: "Europe/Stockholm"))
+        }
+        try fixture.importDocument(later, tokyo)
+        let header = try fixture.ctl(later, "templates.show", ["template": "t-1"])["Header"]
+        #expect(header?["TimeZone"]?.stringValue == "Asia/Tokyo")
+        #expect(header?["NextRunDate"]?.stringValue == "2027-03-31T09:00:00")
     }
 }

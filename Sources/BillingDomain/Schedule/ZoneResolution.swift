@@ -56,6 +56,27 @@ public enum ZoneResolution {
         return zone
     }
 
+    /// A time zone stored by an earlier billingd, which took any name Foundation knows (`JST`, `GMT+5`): a stored
+    /// template keeps billing by the rules it was imported with, while new input goes through `timeZone(identifier:)`.
+    public static func storedTimeZone(identifier: String) -> TimeZone? {
+        if let zone = try? timeZone(identifier: identifier) { return zone }
+        return TimeZone(identifier: identifier)
+    }
+
+    /// Whether a stored zone name is one that new input would be refused with (only an earlier billingd stored it).
+    public static func isLegacyName(_ identifier: String) -> Bool {
+        (try? timeZone(identifier: identifier)) == nil
+    }
+
+    /// Whether `a` and `b` put the same UTC offset on every instant from `start` for `years` (sampled every three
+    /// hours, finer than any two zones' transitions differ): replacing a legacy name (`JST`) by the IANA name with
+    /// the same rules (`Asia/Tokyo`) then moves no run.
+    public static func sameOffsets(_ a: TimeZone, _ b: TimeZone, from start: Date, years: Int = 5) -> Bool {
+        let first = epochSecond(of: start)
+        return stride(from: first, through: first + years * 366 * 86_400, by: 3 * 3600)
+            .allSatisfy { offset(atEpochSecond: $0, a) == offset(atEpochSecond: $0, b) }
+    }
+
     /// Whether `name` has the form of an IANA zone name (tzdata then has to know it). Foundation also takes
     /// abbreviations (`PST`, `JST`) and offsets (`GMT+5`, `UTC+5`) as identifiers; they are refused because they say
     /// nothing about the daylight-saving rules that the schedule depends on. IANA names are `Area/Location`

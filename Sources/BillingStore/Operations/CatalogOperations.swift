@@ -71,6 +71,15 @@ extension Store {
         return id
     }
 
+    /// A template stored under a legacy zone name (`JST`, accepted by an earlier billingd) may be imported again
+    /// under the IANA name with the same offsets (`Asia/Tokyo`): no run moves. Any other change is refused.
+    private func sameZone(stored: String, imported t: RecurringTemplate) -> Bool {
+        guard stored != t.timeZone.identifier, ZoneResolution.isLegacyName(stored),
+              let old = ZoneResolution.storedTimeZone(identifier: stored) else { return false }
+        let anchor = ZoneResolution.instant(for: t.runDate, in: t.timeZone).instant
+        return ZoneResolution.sameOffsets(old, t.timeZone, from: anchor)
+    }
+
     private func upsertTemplate(_ t: RecurringTemplate, customerID: Int64, db: SQLiteConnection, now: Int64) throws -> Int64 {
         var t = t
         let existing = try db.cached("""
@@ -90,7 +99,8 @@ extension Store {
                     ("RunDate", existing.runDate, t.runDate.description),
                     ("RepeatVery", (try? Recurrence.parse(existing.repeatVery))?.description ?? existing.repeatVery,
                      t.recurrence.description),
-                    ("TimeZone", existing.timeZone, t.timeZone.identifier),
+                    ("TimeZone", sameZone(stored: existing.timeZone, imported: t) ? t.timeZone.identifier : existing.timeZone,
+                     t.timeZone.identifier),
                 ].first { $0.1 != $0.2 }
                 if let (field, old, new) = changed {
                     throw BillingError(

@@ -134,7 +134,7 @@ enum TemplateRow {
                              field: column)
             }
             let zoneText = row.text(15)
-            guard let zone = try? ZoneResolution.timeZone(identifier: zoneText) else { throw bad("time_zone", zoneText) }
+            guard let zone = ZoneResolution.storedTimeZone(identifier: zoneText) else { throw bad("time_zone", zoneText) }
             guard let currency = Currency(code: row.text(4)) else { throw bad("currency", row.text(4)) }
             guard let rate = DecimalValue(plain: row.text(5)), !rate.isNegative, !rate.isZero else {
                 throw bad("currency_rate", row.text(5))
