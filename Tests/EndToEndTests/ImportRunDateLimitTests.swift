@@ -2,20 +2,21 @@ import ControlProtocol
 import Foundation
 import Testing
 
-/// A RunDate more than `billing.max_backdate_days` (default 400) before today is refused at import: a mistyped
-/// year would otherwise bill, and send, every run since.
+/// A first run to bill (NextRunDate, aligned to the schedule; RunDate when they are the same) more than
+/// `billing.max_backdate_days` (default 400) before today is refused at import: a mistyped year would otherwise bill,
+/// and send, every run since. An old anchor with a NextRunDate of today is a template moved from another system.
 @Suite("Import: RunDate in the distant past")
 struct ImportRunDateLimitTests {
-    private func document(runDate: String) -> Data {
+    private func document(runDate: String, nextRunDate: String? = nil) -> Data {
         Data("""
             {"Customers": [{"CustomerGUID": "c-1"}],
              "RecurringInvoices": [{"Header": {"RecordGuid": "t-1", "CustomerGUID": "c-1", "RepeatVery": "Yearly",
-               "RunDate": "\(runDate)T09:00:00", "NextRunDate": "2027-06-01T09:00:00", "TimeZone": "Europe/Stockholm"},
+               "RunDate": "\(runDate)T09:00:00", "NextRunDate": "\(nextRunDate ?? runDate)T09:00:00", "TimeZone": "Europe/Stockholm"},
                "Lines": [{"LineGuid": "l", "Quantity": 1, "UnitPrice": "10.00", "TaxRate": 25}]}]}
             """.utf8)
     }
 
-    @Test func runDateMoreThanMaxBackdateDaysInThePastIsRefusedWithTheReason() throws {
+    @Test func firstRunToBillMoreThanMaxBackdateDaysInThePastIsRefusedWithTheReason() throws {
         let daemon = try DaemonProcess(extraArguments: ["--now", "2027-01-20T12:00:00Z"])
         // 2025-12-16 is 400 days before 2027-01-20: the limit itself is accepted, a day more is not.
         let typo = try daemon.ctl("--json", "import", "-", input: document(runDate: "1970-06-01"))
@@ -27,7 +28,18 @@ struct ImportRunDateLimitTests {
         let dayTooMany = try daemon.ctl("--json", "import", "-", input: document(runDate: "2025-12-15"))
         #expect(try dayTooMany.json()["error"]?["code"]?.stringValue == "INVALID_DATE", "\(dayTooMany.stdout)")
         #expect(try SQLiteShell.scalar(daemon.database, "SELECT count(*) FROM templates") == "0", "nothing imported")
+        let lateNext = try daemon.ctl("--json", "import", "-", input: document(runDate: "2020-06-01", nextRunDate: "2025-06-01"))
+        #expect(try lateNext.json()["error"]?["field"]?.stringValue == "RecurringInvoices[0].Header.NextRunDate",
+                "\(lateNext.stdout)")
+        #expect(try SQLiteShell.scalar(daemon.database, "SELECT count(*) FROM templates") == "0", "nothing imported")
         #expect(try daemon.ctl("import", "-", input: document(runDate: "2025-12-16")).exitCode == 0)
+    }
+
+    @Test func anOldRunDateWithANextRunDateOfTodayIsATemplateMovedFromAnotherSystem() throws {
+        let daemon = try DaemonProcess(extraArguments: ["--now", "2027-01-20T12:00:00Z"])
+        let moved = try daemon.ctl("--json", "import", "-", input: document(runDate: "2020-03-31", nextRunDate: "2027-03-31"))
+        #expect(moved.exitCode == 0, "\(moved.stdout)")
+        #expect(try SQLiteShell.scalar(daemon.database, "SELECT count(*) FROM invoices") == "0", "nothing billed")
     }
 
     @Test func maxBackdateDaysIsConfigurableAndAStoredTemplateCanBeImportedAgainLater() throws {

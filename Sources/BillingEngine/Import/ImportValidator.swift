@@ -169,17 +169,22 @@ struct ImportValidator {
         if let endDate, endDate < runDate.date {
             throw h.error(.invalidDate, "EndDate", "\(endDate) is before RunDate \(runDate)")
         }
-        if let limit = defaults.backdateLimit, limit.storedRunDate(template.recordGuid) != runDate {
-            let days = ZoneResolution.local(of: limit.now, in: zone).date.daysSinceEpoch - runDate.date.daysSinceEpoch
-            if days > limit.maxDays {
-                throw h.error(.invalidDate, "RunDate", "\(runDate) is \(days) days in the past; billing.max_backdate_days "
-                              + "allows \(limit.maxDays) (every run since RunDate would be billed and sent at once)")
-            }
-        }
         // NextRunDate is kept as a run index: a NextRunDate between two runs (an old system's drifted date)
         // is aligned to the first scheduled run at or after it.
         let nextInstant = ZoneResolution.instant(for: nextRunDate, in: zone).instant
         template.nextRunIndex = template.schedule.firstRunIndex(atOrAfter: nextInstant)
+        // The limit is on the first run that would be billed (a long-running template moved from another system
+        // keeps its old RunDate as the anchor, with a NextRunDate today), not on the anchor itself.
+        if let limit = defaults.backdateLimit, limit.storedRunDate(template.recordGuid) != runDate,
+           let firstToBill = template.nextRun {
+            let days = ZoneResolution.local(of: limit.now, in: zone).date.daysSinceEpoch - firstToBill.local.date.daysSinceEpoch
+            if days > limit.maxDays {
+                let field = nextRunDate == runDate ? "RunDate" : "NextRunDate"
+                throw h.error(.invalidDate, field, "the first run to bill, \(firstToBill.local), is \(days) days in the "
+                              + "past; billing.max_backdate_days allows \(limit.maxDays) (every run since would be billed "
+                              + "and sent at once)")
+            }
+        }
         let totalIncVat = try h.decimal("TotalIncVat")
         let totalExcVat = try h.decimal("TotalExcVat")
         let totalCost = try h.decimal("TotalCost")
