@@ -97,7 +97,7 @@ final class Daemon: @unchecked Sendable {
         SystemdNotifier.notifyReloading(status: "reloading configuration")
         defer { SystemdNotifier.notify("READY=1\nSTATUS=\(statusLine())") }
         let source = configPath ?? "embedded default"
-        let configuration: Configuration
+        var configuration: Configuration
         do {
             configuration = try overrides.loadConfiguration()
         } catch {
@@ -110,6 +110,10 @@ final class Daemon: @unchecked Sendable {
         if configuration.databasePath != old.databasePath || configuration.socketPath != old.socketPath {
             logger.warning("database and socket paths change only at restart", metadata: ["config": "\(source)"])
         }
+        // The daemon keeps the database and socket it started with, and so the spool folders that follow the
+        // database when they are not set explicitly.
+        configuration.databasePath = old.databasePath
+        configuration.socketPath = old.socketPath
         engine.replaceConfiguration(configuration)
         logger.notice("configuration reloaded", metadata: ["config": "\(source)"])
     }
@@ -125,7 +129,7 @@ final class Daemon: @unchecked Sendable {
             let fd = try UnixSocket.listen(path: configuration.socketPath, mode: mode_t(configuration.socketMode))
             // As billingd.socket's SocketGroup= does: the control group may connect (when that group exists).
             if let group = getgrnam(configuration.controlGroup),
-               chown(configuration.socketPath, uid_t.max, group.pointee.gr_gid) != 0 {
+               lchown(configuration.socketPath, uid_t.max, group.pointee.gr_gid) != 0 {
                 logger.warning("cannot give the control socket to group \(configuration.controlGroup): errno \(errno)")
             }
             return (fd, false)

@@ -88,13 +88,15 @@ final class DaemonProcess: @unchecked Sendable {
     /// `environment` is added to the test's own (without any systemd variables it may have); `launcher`, given the
     /// socket path, names a program that runs billingd for us (systemd-socket-activate, a journal stream), with
     /// billingd's path and arguments appended. `database` reuses another daemon's database file (that daemon
-    /// stopped first); by default a new one.
+    /// stopped first); by default a new one. `databaseOption: false` leaves `--database` off the command line, for
+    /// a configuration file that names the database itself (`database.path`, which must then be `database`).
     init(extraArguments: [String] = [], config: String? = nil, environment extra: [String: String] = [:],
-         database: String? = nil, launcher: ((_ socket: String) -> [String])? = nil) throws {
+         database: String? = nil, databaseOption: Bool = true,
+         launcher: ((_ socket: String) -> [String])? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("billingd-e2e-\(UUID().uuidString)")
         self.database = database ?? directory.appendingPathComponent("billing.sqlite").path
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        var arguments = ["--database", self.database, "--socket", socket] + extraArguments
+        var arguments = (databaseOption ? ["--database", self.database] : []) + ["--socket", socket] + extraArguments
         if let config {
             try config.write(toFile: configPath, atomically: true, encoding: .utf8)
             arguments += ["--config", configPath]
