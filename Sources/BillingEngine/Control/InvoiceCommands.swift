@@ -106,8 +106,9 @@ extension InvoiceCommands {
 
 enum InvoiceJSON {
     /// `baseCurrency` is the configured book-keeping currency: an invoice in another currency also shows its
-    /// totals converted at the invoice's CurrencyRate, beside (never instead of) the document amounts. A
-    /// converted total that does not fit is refused (AMOUNT_TOO_LARGE), never shown at a saturated value.
+    /// totals converted at the invoice's CurrencyRate, beside (never instead of) the document amounts. When a
+    /// converted total does not fit (a rate stored before rates were bounded), `converted` is null: never a
+    /// saturated value, and the invoice itself can still be shown.
     static func render(_ i: InvoiceDetail, baseCurrency: Currency) throws -> JSONValue {
         let currency = Currency(code: i.currency)
         let money = { (minor: Int64) in JSONValue.string(currency?.format(minor) ?? String(minor)) }
@@ -123,12 +124,12 @@ enum InvoiceJSON {
                 JSONValue.string(baseCurrency.format(try InvoiceCalculator.checkedConvert(
                     minor, from: currency, rate: rate, to: baseCurrency, mode: .halfUp)))
             }
-            converted = ["currency": .string(baseCurrency.code), "rate": .string(i.currencyRate),
-                         "excVat": try convert(i.totalExcVat), "vat": try convert(i.totalVat),
-                         "incVat": try convert(i.totalIncVat)]
+            converted = (try? ["currency": .string(baseCurrency.code), "rate": .string(i.currencyRate),
+                               "excVat": convert(i.totalExcVat), "vat": convert(i.totalVat),
+                               "incVat": convert(i.totalIncVat)] as JSONValue) ?? .null
         }
         return [
-            "number": .string(i.number), "status": .string(i.status),
+            "id": JSONValue(Int(i.id)), "number": .string(i.number), "status": .string(i.status),
             "templateId": i.templateId.map { JSONValue(Int($0)) } ?? .null,
             "runIndex": i.runIndex.map { JSONValue($0) } ?? .null, "runAt": text(i.runAt),
             "issueDate": .string(i.issueDate), "supplyDate": .string(i.supplyDate), "dueDate": .string(i.dueDate),
