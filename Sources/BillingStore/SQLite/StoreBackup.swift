@@ -28,19 +28,29 @@ extension Store {
         }
         // The umask may have taken more than the group and others' bits; the owner must be able to write it.
         fchmod(fd, 0o600)
-        close(fd)
+        // SQLite opens the file again by its path; the descriptor stays open until then so the file it opened can
+        // be checked to be the one created here (same device and inode), not one swapped in meanwhile.
+        defer { close(fd) }
         var done = false
-        defer { if !done { unlink(path); unlink(path + "-journal") } }
+        defer { if !done { for suffix in ["", "-journal", "-wal", "-shm"] { unlink(path + suffix) } } }
 
         let source = try SQLiteConnection(path: self.path, busyTimeoutMilliseconds: 10_000, readOnly: true)
         var destination: OpaquePointer?
-        guard sqlite3_open_v2(path, &destination, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK,
+        // NOFOLLOW: a link put at the path after the file was created is refused, never written through.
+        guard sqlite3_open_v2(path, &destination, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW,
+                              nil) == SQLITE_OK,
               let destination else {
             let message = destination.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
             sqlite3_close_v2(destination)
             throw BillingError(.storageError, "Cannot open the backup file \(path): \(message).", field: "path")
         }
         defer { sqlite3_close_v2(destination) }
+        var created = stat(), opened = stat()
+        guard fstat(fd, &created) == 0, lstat(path, &opened) == 0,
+              created.st_dev == opened.st_dev, created.st_ino == opened.st_ino else {
+            throw BillingError(.storageError, "\(path) was replaced while the backup began; nothing was written.",
+                               field: "path")
+        }
         func failure(_ what: String, _ rc: Int32) -> BillingError {
             var error = SQLiteConnection.error(rc, String(cString: sqlite3_errmsg(destination)))
             error.message = "Backup to \(path) failed (\(what)): \(error.message)"
