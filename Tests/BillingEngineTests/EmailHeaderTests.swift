@@ -49,7 +49,7 @@ struct EmailHeaderTests {
             paths.append(path)
         }
         let output = folder.appendingPathComponent("out.jsonl")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         process.arguments = ["-c", script] + paths
