@@ -50,6 +50,13 @@ struct InvoiceIssueTests {
         let queued = issued["history"]?.arrayValue?.filter { $0["type"]?.stringValue == "notification_queued" }
             .compactMap { $0["detail"]?.stringValue }
         #expect(queued == ["invoice_issued"], "the invoice still goes out")
+        // ... without asking for 0.00 by a due date.
+        try fixture.ctl(engine, "drain")
+        let spool = fixture.folder.appendingPathComponent("spool/email")
+        let mails = try FileManager.default.contentsOfDirectory(atPath: spool.path).filter { $0.hasSuffix(".eml") }
+        let mail = try mails.map { try String(contentsOf: spool.appendingPathComponent($0), encoding: .utf8) }.joined()
+        #expect(mail.contains("Nothing to pay: this invoice is settled."), "\(mail.prefix(2000))")
+        #expect(!mail.contains("Amount to pay"), "\(mail.prefix(2000))")
 
         // Long after its due date: never past due, never reminded; it cannot be paid either.
         let later = try fixture.engine(at: "2027-05-01T10:00:00+02:00")

@@ -110,6 +110,9 @@ public struct InvoiceDocument: Sendable, Equatable {
             "periodEnd": periodEnd, "currency": currency, "totalExcVat": totalExcVat, "totalVat": totalVat,
             "totalIncVat": totalIncVat, "paid": paid, "balance": balance, "paymentReference": paymentReference,
             "customerReference": customerReference, "supplyDate": supplyDate, "customerNotes": customerNotes,
+            // Only when something is left to pay: a 0.00 invoice is Paid at issue, and its message must not ask
+            // for "0.00" by a due date.
+            "amountDue": balance.contains(where: { ("1"..."9").contains($0) }) ? balance : nil,
         ])
         // Line values stay even when empty, as they always did.
         invoice["lines"] = .list(lines.map { line -> TemplateValue in
