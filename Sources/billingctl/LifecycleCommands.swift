@@ -20,7 +20,10 @@ struct Sweep: ParsableCommand {
 struct Pay: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Apply a payment to an invoice; the payment that reaches a zero balance closes it.",
-        discussion: "The same --ref twice on one invoice is applied once; the second call answers with the first payment.")
+        discussion: """
+            The same --ref again on one invoice with the same amount, type and date answers the existing payment \
+            ("duplicate": true) and applies nothing; with another amount, type or date it is refused (REFNO_CONFLICT).
+            """)
     @OptionGroup var options: GlobalOptions
     @Argument(help: "Invoice number.") var number: String
     @Option(help: "Amount in the invoice's currency, e.g. 125.50.") var amount: String

@@ -70,7 +70,8 @@ struct ImportTests {
     }
 
     @Test func reimportUpsertsByRecordGuidAndCustomerGuid() throws {
-        let daemon = try DaemonProcess()
+        // The examples' runs lie in 2026: a clock of then keeps them within billing.max_backdate_days.
+        let daemon = try DaemonProcess(extraArguments: ["--now", "2026-12-01T12:00:00Z"])
         let first = try daemon.ctl("--json", "import", Examples.path("templates.json"))
         #expect(first.exitCode == 0, "\(first.stderr)")
         let changed = try String(contentsOfFile: Examples.path("templates.json"), encoding: .utf8)
@@ -112,7 +113,8 @@ struct ImportTests {
     }
 
     @Test func sigintStopsTheDaemonCleanlyLikeSigterm() throws {
-        let daemon = try DaemonProcess()
+        // The examples' runs lie in 2026: a clock of then keeps them within billing.max_backdate_days.
+        let daemon = try DaemonProcess(extraArguments: ["--now", "2026-12-01T12:00:00Z"])
         #expect(try daemon.ctl("import", Examples.path("templates.json")).exitCode == 0)
         #expect(daemon.stop(signal: SIGINT) == 0)
         #expect(!FileManager.default.fileExists(atPath: daemon.socket))
