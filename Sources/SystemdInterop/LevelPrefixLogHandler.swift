@@ -60,6 +60,8 @@ public struct LevelPrefixLogHandler: LogHandler {
         return out
     }
 
+    /// The set `ContactText.isControl` refuses in contact fields; repeated here because this module does not
+    /// depend on the domain module.
     private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}"
     }

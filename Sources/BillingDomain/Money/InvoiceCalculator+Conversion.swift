@@ -2,18 +2,7 @@
 extension InvoiceCalculator {
     /// `minor` (in `from`'s minor units) × `rate`, expressed in `to`'s minor units and rounded once with `mode`.
     ///
-    /// Exact for every input (256-bit intermediate). A result beyond Int64 saturates at Int64.max / Int64.min, so
-    /// this never traps; use `checkedConvert` where an out-of-range result must be refused instead.
-    public static func convert(
-        _ minor: Int64, from: Currency, rate: DecimalValue, to: Currency, mode: RoundingMode
-    ) -> Int64 {
-        guard let exact = convertedMinor(minor, from: from, rate: rate, to: to, mode: mode) else {
-            return (minor < 0) != rate.isNegative && minor != 0 && !rate.isZero ? Int64.min : Int64.max
-        }
-        return Int64(clamping: exact)
-    }
-
-    /// As `convert`, but throws AMOUNT_TOO_LARGE when the result does not fit Int64.
+    /// Exact for every input (256-bit intermediate); a result beyond Int64 throws AMOUNT_TOO_LARGE, never saturates.
     public static func checkedConvert(
         _ minor: Int64, from: Currency, rate: DecimalValue, to: Currency, mode: RoundingMode
     ) throws -> Int64 {

@@ -169,10 +169,7 @@ extension Store {
                     }
                     recipient = number
                 case .post:
-                    let address = [customer.displayName, customer.address.line1, customer.address.line2,
-                                   [customer.address.postalCode, customer.address.city].compactMap { $0 }.joined(separator: " "),
-                                   customer.address.country].compactMap { $0 }.filter { !$0.isEmpty }
-                    recipient = to ?? address.joined(separator: ", ")
+                    recipient = to ?? ([customer.displayName] + InvoiceBuyer(customer).addressLines).joined(separator: ", ")
                 }
                 let previous = try db.cached("SELECT count(*) FROM outbox WHERE invoice_id = ? AND kind = 'resend'")
                     .bind(.integer(invoice.id)).scalarInt() ?? 0

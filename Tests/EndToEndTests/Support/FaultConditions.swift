@@ -84,7 +84,7 @@ enum ImmutableFlag {
     static let unavailableReason: String? = {
         if geteuid() != 0 { return "chattr +i needs root; the tests run as uid \(geteuid())" }
         let probe = FileManager.default.temporaryDirectory.appendingPathComponent("chattr-\(UUID().uuidString)").path
-        FileManager.default.createFile(atPath: probe, contents: nil)
+        _ = FileManager.default.createFile(atPath: probe, contents: nil)
         defer { _ = try? set(false, probe); try? FileManager.default.removeItem(atPath: probe) }
         return (try? set(true, probe)) == true ? nil : "chattr +i is not supported on \(probe)'s file system"
     }()
