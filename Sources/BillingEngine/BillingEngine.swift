@@ -10,7 +10,9 @@ import Logging
 public final class BillingEngine: @unchecked Sendable {
     public static let version = "0.1.0"
 
-    public let store: Store
+    /// The billing operations of the configured store. Control commands go through the engine's operations
+    /// (`Operations/`), never through this.
+    public let store: any BillingStorage
     public let clock: BillingClock
     public let logger: Logger
     public let startedAt: Date
@@ -34,12 +36,11 @@ public final class BillingEngine: @unchecked Sendable {
         self.clock = clock
         self.logger = logger
         startedAt = clock.now()
-        store = try Store(
-            options: Store.Options(path: configuration.databasePath,
-                                   busyTimeoutMilliseconds: Int32(configuration.busyTimeoutMilliseconds)),
-            now: clock.nowSeconds())
+        store = try openBillingStorage(
+            location: configuration.databasePath,
+            busyTimeoutMilliseconds: Int32(configuration.busyTimeoutMilliseconds), now: clock.nowSeconds())
         for name in store.appliedMigrations {
-            logger.notice("applied migration \(name)", metadata: ["database": "\(store.path)"])
+            logger.notice("applied migration \(name)", metadata: ["database": "\(store.location)"])
         }
     }
 
@@ -85,7 +86,7 @@ public final class BillingEngine: @unchecked Sendable {
 
     /// `billingctl metrics`: Prometheus text format.
     public func metricsExposition() throws -> String {
-        metrics.exposition(try store.counts())
+        metrics.exposition(try store.statusSnapshot().counts)
     }
 
     func notifyChange() {

@@ -8,8 +8,8 @@ private func mallocTrim(_ pad: Int) -> Int32
 
 /// The SQLite store: one writer connection and one reader connection to the same WAL database.
 ///
-/// The engine talks to it only through billing operations (import, claim due templates, record an invoice,
-/// sweep, claim outbox rows, …) declared in the `Operations/` files, so SQL stays in this module.
+/// It implements `BillingStorage` in the `Operations/` files, so SQL stays in this module; the engine sees only
+/// the protocol. Its other public members (query plans, the integrity check) are for tests and the benchmark.
 /// Writes are serialised on the writer; reads (status, lists, previews) use the reader and never wait for a
 /// write in progress, thanks to WAL.
 public final class Store: @unchecked Sendable {
@@ -99,8 +99,12 @@ public final class Store: @unchecked Sendable {
         try write { db in _ = try db.cached("SELECT count(*) FROM schema_migrations").scalarInt() }
     }
 
+    public var location: String { path }
+
     /// `PRAGMA integrity_check`, for tests and operators.
     public func integrityCheck() throws -> String {
         try read { db in try db.prepare("PRAGMA integrity_check").first { $0.text(0) } ?? "no answer" }
     }
 }
+
+extension Store: BillingStorage {}

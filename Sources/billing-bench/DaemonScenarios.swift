@@ -47,7 +47,7 @@ struct DaemonFixture {
     }
 
     private static func verify(_ database: BenchDatabase, invoices: Int) throws {
-        let counts = try database.engine(at: DaemonUnderTest.quietInstant).store.counts()
+        let counts = try database.engine(at: DaemonUnderTest.quietInstant).statusSnapshot().counts
         guard counts.invoices["Due"] == invoices, counts.invoices.values.reduce(0, +) == invoices,
               counts.outbox.values.reduce(0, +) == 0 else {
             throw BenchFailure(description: "daemon fixture at \(database.path) holds \(counts.invoices) invoices and "

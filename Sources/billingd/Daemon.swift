@@ -60,7 +60,7 @@ final class Daemon: @unchecked Sendable {
         }
         logger.notice(
             "billingd \(BillingEngine.version) ready",
-            metadata: ["database": "\(engine.store.path)",
+            metadata: ["database": "\(engine.databaseLocation)",
                        "socket": "\(activated ? "fd \(listener) (socket activation)" : configuration.socketPath)"])
         // Ready once the migrations ran and the socket is bound: that is when clients can be served (the server
         // answers while a cycle runs). The first cycle, which may be a long catch-up, comes after; its summary

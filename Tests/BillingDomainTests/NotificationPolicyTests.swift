@@ -16,7 +16,7 @@ import Testing
     }
 
     static func skips(_ plan: (intents: [NotificationIntent], skipped: [NotificationSkip]),
-                      on channel: NotificationChannel) -> [BillingError.Code] {
+                      on channel: OutboxChannel) -> [BillingError.Code] {
         plan.skipped.filter { $0.channel == channel }.map(\.code)
     }
 

@@ -13,9 +13,9 @@ struct ListPagingQueryPlanTests {
         let filters: [(InvoiceListFilter, String)] = [
             (InvoiceListFilter(), "SEARCH i USING INTEGER PRIMARY KEY (rowid<?)"),
             (InvoiceListFilter(issuedFrom: "2027-01-01", issuedTo: "2027-01-31"), "SEARCH i USING INTEGER PRIMARY KEY (rowid<?)"),
-            (InvoiceListFilter(status: "Due"), "SEARCH s USING INTEGER PRIMARY KEY (rowid<?)"),
+            (InvoiceListFilter(status: .due), "SEARCH s USING INTEGER PRIMARY KEY (rowid<?)"),
             (InvoiceListFilter(customerId: 1), "SEARCH i USING INDEX invoices_customer (customer_id=? AND rowid<?)"),
-            (InvoiceListFilter(status: "Paid", customerId: 1), "SEARCH i USING INDEX invoices_customer (customer_id=? AND rowid<?)"),
+            (InvoiceListFilter(status: .paid, customerId: 1), "SEARCH i USING INDEX invoices_customer (customer_id=? AND rowid<?)"),
             (InvoiceListFilter(templateId: 1), "SEARCH i USING INDEX sqlite_autoindex_invoices_2 (template_id=?)"),
         ]
         for (filter, expected) in filters {

@@ -262,11 +262,16 @@ struct SchedulerTests {
         #expect(try SQLiteShell.scalar(daemon.database, "SELECT count(*) FROM invoices") == "0")
         let status = try daemon.ctl("--json", "status").json()
         #expect(status["nextWakeAt"]?.stringValue == "2027-03-21T01:30:00Z")
+        // Wait for the invoice and for the cycle's drain to send its e-mail: until then the pending message, due
+        // now, is the next wake.
         let deadline = Date().addingTimeInterval(15)
         var count = "0"
-        while count == "0", Date() < deadline {
+        var unsent = "0"
+        while count == "0" || unsent != "0", Date() < deadline {
             usleep(100_000)
             count = try SQLiteShell.scalar(daemon.database, "SELECT count(*) FROM invoices")
+            unsent = try SQLiteShell.scalar(daemon.database,
+                                            "SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending')")
         }
         #expect(count == "1")
         #expect(try daemon.ctl("--json", "status").json()["nextWakeAt"]?.stringValue == "2027-03-28T01:30:00Z")

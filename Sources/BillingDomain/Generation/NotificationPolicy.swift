@@ -1,17 +1,12 @@
-/// A channel a message can go out on.
-public enum NotificationChannel: String, Sendable, CaseIterable {
-    case email, sms, post
-}
-
 /// A message to queue in the outbox, decided by the domain, written by the store.
 public struct NotificationIntent: Sendable, Hashable {
-    public var channel: NotificationChannel
+    public var channel: OutboxChannel
     /// `invoice_issued`, `reminder_1`, `receipt`, `resend`, …
     public var kind: String
     public var recipient: String
     public var language: String?
 
-    public init(channel: NotificationChannel, kind: String, recipient: String, language: String?) {
+    public init(channel: OutboxChannel, kind: String, recipient: String, language: String?) {
         self.channel = channel
         self.kind = kind
         self.recipient = recipient
@@ -21,7 +16,7 @@ public struct NotificationIntent: Sendable, Hashable {
 
 /// A channel not used, and why: it lands in the invoice's history so nobody wonders where the message went.
 public struct NotificationSkip: Sendable, Hashable {
-    public var channel: NotificationChannel
+    public var channel: OutboxChannel
     public var code: BillingError.Code
     public var reason: String
 }

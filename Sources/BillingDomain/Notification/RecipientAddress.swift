@@ -36,7 +36,7 @@ public enum RecipientAddress {
     }
 
     /// Why `recipient` cannot be sent to over `channel`, or nil when it can: the rule `resend --to` applies.
-    public static func refusal(_ recipient: String, via channel: NotificationChannel) -> String? {
+    public static func refusal(_ recipient: String, via channel: OutboxChannel) -> String? {
         switch channel {
         case .email:
             return isValidEmail(recipient) ? nil : "is not an e-mail address billingd can send to (ASCII local@domain.tld, no comments or quoted parts)"

@@ -21,7 +21,7 @@ enum CatalogCommands {
         }),
         ("templates.list", .init(mutating: false) { engine, args in
             let page = try ListPage("templates", args)
-            let templates = try engine.store.templateSummaries(before: page.before, limit: page.fetch)
+            let templates = try engine.templates(before: page.before, limit: page.fetch)
             return page.answer("templates", templates, id: \.id) { t in
                 [
                     "id": JSONValue(Int(t.id)), "recordGuid": .string(t.recordGuid), "customerGuid": .string(t.customerGuid),
@@ -33,28 +33,23 @@ enum CatalogCommands {
             }
         }),
         ("templates.show", .init(mutating: false) { engine, args in
-            try TemplateJSON.render(try engine.store.template(try args.requiredString("template")))
+            try TemplateJSON.render(try engine.template(try args.requiredString("template")))
         }),
         ("templates.pause", .init(mutating: true) { engine, args in
-            let status = try engine.store.setTemplatePaused(
-                try args.requiredString("template"), paused: true, reason: try args.string("reason"),
-                now: engine.clock.nowSeconds())
-            engine.notifyChange()
+            let status = try engine.pauseTemplate(try args.requiredString("template"), reason: try args.string("reason"))
             return ["status": .string(status.rawValue)]
         }),
         ("templates.resume", .init(mutating: true) { engine, args in
-            let status = try engine.store.setTemplatePaused(
-                try args.requiredString("template"), paused: false, reason: nil, now: engine.clock.nowSeconds())
-            engine.notifyChange()
+            let status = try engine.resumeTemplate(try args.requiredString("template"))
             return ["status": .string(status.rawValue)]
         }),
         ("customers.list", .init(mutating: false) { engine, args in
             let page = try ListPage("customers", args)
-            let customers = try engine.store.customers(before: page.before, limit: page.fetch)
+            let customers = try engine.customers(before: page.before, limit: page.fetch)
             return page.answer("customers", customers, id: { $0.id ?? 0 }, item: CustomerJSON.render)
         }),
         ("customers.show", .init(mutating: false) { engine, args in
-            CustomerJSON.render(try engine.store.customer(guid: try args.requiredString("customer")))
+            CustomerJSON.render(try engine.customer(guid: try args.requiredString("customer")))
         }),
     ]
 }

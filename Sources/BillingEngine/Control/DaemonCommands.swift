@@ -18,8 +18,7 @@ enum DaemonCommands {
         // daemon writes it with its own rights.
         ("backup", .init(mutating: true) { engine, args in
             let path = try args.requiredString("path")
-            let bytes = try engine.store.backup(to: path)
-            engine.logger.notice("database backed up", metadata: ["path": "\(path)", "bytes": "\(bytes)"])
+            let bytes = try engine.backup(to: path)
             return ["path": .string(path), "bytes": JSONValue(Int(bytes))]
         }),
     ]

@@ -52,7 +52,7 @@ enum InvoiceCommands {
         }),
         ("invoices.list", .init(mutating: false) { engine, args in
             let page = try ListPage("invoices", args)
-            let invoices = try engine.store.invoiceSummaries(
+            let invoices = try engine.invoices(
                 try invoiceFilter(engine, args), before: page.before, limit: page.fetch)
             return page.answer("invoices", invoices, id: \.id) { i in
                 let money = { (minor: Int64) in JSONValue.string(Currency(code: i.currency)?.format(minor) ?? String(minor)) }
@@ -65,7 +65,7 @@ enum InvoiceCommands {
             }
         }),
         ("invoices.show", .init(mutating: false) { engine, args in
-            try InvoiceJSON.render(try engine.store.invoice(number: try args.requiredString("number")),
+            try InvoiceJSON.render(try engine.invoice(number: try args.requiredString("number")),
                                baseCurrency: engine.configuration.defaultCurrency)
         }),
     ]
@@ -75,19 +75,19 @@ extension InvoiceCommands {
     /// The filters of `invoices list`, each refused with its own field named when it is not valid.
     static func invoiceFilter(_ engine: BillingEngine, _ args: Arguments) throws -> InvoiceListFilter {
         var filter = InvoiceListFilter()
-        if let status = try args.string("status") {
-            guard Store.invoiceStatuses.contains(status) else {
-                throw BillingError(.invalidField, "Unknown status '\(status)'; use one of \(Store.invoiceStatuses.joined(separator: ", ")).",
-                                   field: "status")
+        if let text = try args.string("status") {
+            guard let status = InvoiceStatus(rawValue: text) else {
+                let known = InvoiceStatus.allCases.map(\.rawValue).joined(separator: ", ")
+                throw BillingError(.invalidField, "Unknown status '\(text)'; use one of \(known).", field: "status")
             }
             filter.status = status
         }
         if let guid = try args.string("customer") {
-            filter.customerId = try engine.store.customerID(guid: guid)
+            filter.customerId = try engine.customerID(guid: guid)
         }
         if let reference = try args.string("template") {
             do {
-                filter.templateId = try engine.store.template(reference).id
+                filter.templateId = try engine.template(reference).id
             } catch var error as BillingError where error.code == .templateNotFound {
                 error.field = "template"
                 throw error

@@ -37,9 +37,7 @@ enum LifecycleCommands {
                 throw BillingError(.invalidField, "Payer e-mail '\(email.prefix(100))' is not a valid e-mail address.",
                                    field: "payerEmail")
             }
-            let outcome = try engine.store.applyPayment(request, now: engine.clock.nowSeconds(),
-                                                        sendReceipt: engine.configuration.sendReceipts)
-            engine.notifyChange()
+            let outcome = try engine.applyPayment(request)
             let currency = Currency(code: outcome.currency)
             let money = { (minor: Int64) in JSONValue.string(currency?.format(minor) ?? String(minor)) }
             return [
@@ -49,13 +47,12 @@ enum LifecycleCommands {
             ]
         }),
         ("cancel", .init(mutating: true) { engine, args in
-            let outcome = try engine.store.cancel(number: try args.requiredString("number"), now: engine.clock.nowSeconds())
-            engine.notifyChange()
-            return ["status": .string(outcome.status), "withdrawnMessages": JSONValue(outcome.withdrawn)]
+            let outcome = try engine.cancel(number: try args.requiredString("number"))
+            return ["status": .string(outcome.status.rawValue), "withdrawnMessages": JSONValue(outcome.withdrawn)]
         }),
         ("resend", .init(mutating: true) { engine, args in
             let via = try args.requiredString("via")
-            guard let channel = NotificationChannel(rawValue: via) else {
+            guard let channel = OutboxChannel(rawValue: via) else {
                 throw BillingError(.invalidRequest, "--via '\(via.prefix(20))' is not one of email, sms, post.", field: "via")
             }
             let to = try args.string("to")
@@ -65,9 +62,7 @@ enum LifecycleCommands {
             if let to, let refusal = RecipientAddress.refusal(to, via: channel) {
                 throw BillingError(.invalidField, "--to \(refusal).", field: "to")
             }
-            let outcome = try engine.store.resend(number: try args.requiredString("number"), channel: channel, to: to,
-                                                  now: engine.clock.nowSeconds())
-            engine.notifyChange()
+            let outcome = try engine.resend(number: try args.requiredString("number"), channel: channel, to: to)
             return ["outboxId": JSONValue(Int(outcome.outboxId)), "channel": .string(channel.rawValue),
                     "recipient": .string(outcome.recipient)]
         }),

@@ -16,8 +16,8 @@ enum OutboxCommands {
         }),
         ("outbox.list", .init(mutating: false) { engine, args in
             let page = try ListPage("outbox", args)
-            let messages = try engine.store.outboxMessages(
-                status: try args.string("status"), before: page.before, limit: page.fetch)
+            let messages = try engine.outboxMessages(
+                status: try status(args), before: page.before, limit: page.fetch)
             return page.answer("messages", messages, id: \.id, item: json)
         }),
         ("outbox.retry", .init(mutating: true) { engine, args in
@@ -25,13 +25,18 @@ enum OutboxCommands {
             guard let id = Int64(text), id > 0 else {
                 throw BillingError(.invalidRequest, "Argument 'id' must be an outbox message id (a whole number).", field: "id")
             }
-            let message = try engine.store.retryOutbox(id: id, now: engine.clock.nowSeconds())
-            engine.logger.notice("outbox message replayed", metadata: ["outbox_id": "\(id)"])
-            // The row is due now: wake the scheduler instead of waiting for its next planned wake.
-            engine.notifyChange()
-            return json(message)
+            return json(try engine.retryOutbox(id: id))
         }),
     ]
+
+    static func status(_ args: Arguments) throws -> OutboxStatus? {
+        guard let text = try args.string("status") else { return nil }
+        guard let status = OutboxStatus(rawValue: text) else {
+            let known = OutboxStatus.allCases.map(\.rawValue).joined(separator: ", ")
+            throw BillingError(.invalidField, "Unknown outbox status '\(text)'; use one of \(known).", field: "status")
+        }
+        return status
+    }
 
     static func json(_ m: OutboxMessage) -> JSONValue {
         func instant(_ seconds: Int64?) -> JSONValue {
@@ -39,8 +44,8 @@ enum OutboxCommands {
         }
         func text(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
         return [
-            "id": JSONValue(Int(m.id)), "invoiceNumber": text(m.invoiceNumber), "channel": .string(m.channel),
-            "kind": .string(m.kind), "recipient": .string(m.recipient), "status": .string(m.status),
+            "id": JSONValue(Int(m.id)), "invoiceNumber": text(m.invoiceNumber), "channel": .string(m.channel.rawValue),
+            "kind": .string(m.kind), "recipient": .string(m.recipient), "status": .string(m.status.rawValue),
             "attempts": JSONValue(m.attempts), "nextAttemptAt": instant(m.nextAttemptAt),
             "lastErrorCode": text(m.lastErrorCode), "lastError": text(m.lastError),
             "providerMessageId": text(m.providerMessageId), "idempotencyKey": .string(m.idempotencyKey),

@@ -5,11 +5,11 @@ import Foundation
 /// `billingctl status`: what the daemon is, how long it has run, and the sizes of its queues.
 enum StatusReport {
     static let templateStatuses = ["active", "paused", "ended"]
-    static let invoiceStatuses = ["Draft", "Due", "PastDue", "Paid", "Canceled"]
-    static let outboxStatuses = ["pending", "sending", "sent", "failed", "dead", "withdrawn"]
+    static let invoiceStatuses = InvoiceStatus.allCases.map(\.rawValue)
+    static let outboxStatuses = OutboxStatus.allCases.map(\.rawValue)
 
     static func json(_ engine: BillingEngine) throws -> JSONValue {
-        let snapshot = try engine.store.statusSnapshot()
+        let snapshot = try engine.statusSnapshot()
         let counts = snapshot.counts
         func grouped(_ keys: [String], _ counts: [String: Int]) -> JSONValue {
             .object(keys.map { JSONMember(key: $0, value: JSONValue(counts[$0] ?? 0), line: 0) })
@@ -20,7 +20,7 @@ enum StatusReport {
         return [
             "version": .string(BillingEngine.version),
             "uptimeSeconds": JSONValue(Int(engine.clock.now().timeIntervalSince(engine.startedAt))),
-            "database": .string(engine.store.path),
+            "database": .string(engine.databaseLocation),
             "nextWakeAt": nextWake,
             "templates": grouped(templateStatuses, counts.templates),
             "invoices": grouped(invoiceStatuses, counts.invoices),

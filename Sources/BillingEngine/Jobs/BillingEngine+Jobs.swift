@@ -29,7 +29,7 @@ extension BillingEngine {
         return report
     }
 
-    /// The past-due sweep and dunning (see `Store.sweep`), for the scheduler, `billingctl sweep` and `--once`.
+    /// The past-due sweep and dunning (see `BillingStorage.sweep`), for the scheduler, `billingctl sweep` and `--once`.
     @discardableResult
     public func sweep() throws -> SweepResult {
         jobLock.lock()

@@ -5,7 +5,7 @@ import BillingStore
 extension InvoiceDocument {
     /// The invoice as messages show it, with its customer and the configured seller; amounts in the invoice's
     /// currency exactly as `billingctl invoices show` prints them.
-    static func load(number: String, store: Store, configuration: Configuration) throws -> (InvoiceDocument, Customer) {
+    static func load(number: String, store: any BillingStorage, configuration: Configuration) throws -> (InvoiceDocument, Customer) {
         let invoice = try store.invoice(number: number)
         let customer = try store.customer(guid: invoice.customerGuid)
         let currency = Currency(code: invoice.currency)

@@ -34,11 +34,11 @@ struct OutboxSender: Sendable {
             // A transport that refuses for a while (server down, timeouts, 4xx) is the channel's fault, not the
             // message's; a permanent refusal or a failure before the transport was reached is the message's.
             if error is DeliveryFailure, !failure.permanent {
-                engine.recordFailure(failure, scope: row.channel, retryAt: nil)
+                engine.recordFailure(failure, scope: row.channel.rawValue, retryAt: nil)
             }
             return (row.id, record(failure, for: row))
         }
-        engine.recordSuccess(scope: row.channel)
+        engine.recordSuccess(scope: row.channel.rawValue)
         return (row.id, .sent(providerID: providerID))
     }
 
@@ -51,7 +51,8 @@ struct OutboxSender: Sendable {
     func recordSent(_ sends: [(row: OutboxMessage, providerID: String)]) -> Bool {
         guard !sends.isEmpty else { return true }
         do {
-            try engine.store.markOutboxSent(sends.map { ($0.row.id, $0.providerID) }, now: engine.clock.nowSeconds())
+            try engine.store.markOutboxSent(sends.map { OutboxSent(id: $0.row.id, providerMessageId: $0.providerID) },
+                                            now: engine.clock.nowSeconds())
         } catch {
             for send in sends {
                 engine.logger.error("notification sent but not recorded; it will be sent again after its lease: \(error)",
@@ -78,19 +79,17 @@ struct OutboxSender: Sendable {
             kind: row.kind, recipient: row.recipient, language: row.language ?? entry.customer.language,
             idempotencyKey: row.idempotencyKey, invoice: entry.document, date: engine.clock.now())
         switch row.channel {
-        case "email":
+        case .email:
             let message = try channels.composer.get().email(request, pdf: entry.pdf(language: request.language))
             channels.pace("email")
             return try channels.email.send(message)
-        case "sms":
+        case .sms:
             let message = try channels.composer.get().sms(request)
             channels.pace("sms")
             return try channels.sms.send(message)
-        case "post":
+        case .post:
             let composer = try channels.composer.get()
             return try channels.post.send(composer.post(request, pdf: entry.pdf(language: request.language)))
-        default:
-            throw DeliveryFailure.permanent("INVALID_CHANNEL", "Outbox message \(row.id) has the unknown channel '\(row.channel)'.")
         }
     }
 

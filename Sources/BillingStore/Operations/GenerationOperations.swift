@@ -46,7 +46,7 @@ public struct GenerationResult: Sendable {
 extension Store {
     /// Active templates whose next run is due at `now`, earliest first; with `only`, that template if it is due
     /// (asked for itself: it may be anywhere in the queue of due templates).
-    public func dueTemplateIDs(at now: Int64, limit: Int, only templateID: Int64? = nil) throws -> [Int64] {
+    public func dueTemplateIDs(at now: Int64, limit: Int, only templateID: Int64?) throws -> [Int64] {
         try read { db in
             if let templateID {
                 return try db.cached("""

@@ -89,13 +89,13 @@ public struct InvoiceDetail: Sendable {
 
 /// What `invoices list` may be narrowed to; nil is "any". Dates are issue dates, `YYYY-MM-DD`, inclusive.
 public struct InvoiceListFilter: Sendable, Equatable {
-    public var status: String?
+    public var status: InvoiceStatus?
     public var customerId: Int64?
     public var templateId: Int64?
     public var issuedFrom: String?
     public var issuedTo: String?
 
-    public init(status: String? = nil, customerId: Int64? = nil, templateId: Int64? = nil, issuedFrom: String? = nil,
+    public init(status: InvoiceStatus? = nil, customerId: Int64? = nil, templateId: Int64? = nil, issuedFrom: String? = nil,
                 issuedTo: String? = nil) {
         self.status = status
         self.customerId = customerId
@@ -133,8 +133,6 @@ enum InvoiceListQuery {
 }
 
 extension Store {
-    public static let invoiceStatuses = ["Draft", "Due", "PastDue", "Paid", "Canceled"]
-
     /// One page of `invoices list`: newest first, the invoices with an id below `before` that pass `filter`.
     ///
     /// The query is driven by the narrowest index the filter allows, so a page costs its own rows, not the table:
@@ -145,7 +143,7 @@ extension Store {
         try read { db in
             try db.cached(InvoiceListQuery.sql(for: filter)).bind(
                 .integer(before ?? Int64.max), .int64(filter.customerId), .int64(filter.templateId),
-                .string(filter.status), .string(filter.issuedFrom), .string(filter.issuedTo), .int(limit)
+                .string(filter.status?.rawValue), .string(filter.issuedFrom), .string(filter.issuedTo), .int(limit)
             ).all { row in
                 InvoiceSummary(
                     id: row.int64(0), number: row.text(1), status: row.text(2), templateId: row.optionalInt64(3),
@@ -159,7 +157,7 @@ extension Store {
     public func invoiceListQueryPlan(_ filter: InvoiceListFilter) throws -> [String] {
         try read { db in
             try db.prepare("EXPLAIN QUERY PLAN \(InvoiceListQuery.sql(for: filter))").bind(
-                .integer(1), .int64(filter.customerId), .int64(filter.templateId), .string(filter.status),
+                .integer(1), .int64(filter.customerId), .int64(filter.templateId), .string(filter.status?.rawValue),
                 .string(filter.issuedFrom), .string(filter.issuedTo), .integer(1)
             ).all { $0.text(3) }
         }

@@ -35,6 +35,19 @@ public struct PaymentOutcome: Sendable, Equatable {
     public var duplicate: Bool
 }
 
+/// What a cancellation did.
+public struct CancelOutcome: Sendable, Equatable {
+    public var status: InvoiceStatus
+    /// Messages not yet sent that were withdrawn with it.
+    public var withdrawn: Int
+}
+
+/// The message a resend queued.
+public struct ResendOutcome: Sendable, Equatable {
+    public var outboxId: Int64
+    public var recipient: String
+}
+
 /// The invoice fields the life-cycle operations decide on.
 struct InvoiceState {
     var id: Int64
@@ -122,7 +135,7 @@ extension Store {
     }
 
     /// Cancels an unpaid Due or PastDue invoice and withdraws its messages not yet sent.
-    public func cancel(number: String, now: Int64) throws -> (status: String, withdrawn: Int) {
+    public func cancel(number: String, now: Int64) throws -> CancelOutcome {
         try write { db in
             try db.transaction {
                 let invoice = try InvoiceState.load(number: number, db: db)
@@ -134,14 +147,14 @@ extension Store {
                 let withdrawn = try withdrawPending(invoiceID: invoice.id, kindPrefix: "", now: now, db: db)
                 try History.add(invoice.id, "canceled", at: now,
                                 detail: withdrawn > 0 ? "\(withdrawn) pending messages withdrawn" : nil, db: db)
-                return (status.rawValue, withdrawn)
+                return CancelOutcome(status: status, withdrawn: withdrawn)
             }
         }
     }
 
     /// Queues the invoice again over a chosen channel (001_f4604ae941d8aabc.txt: by post or e-mail; SMS too).
     /// `to` overrides the customer's address for e-mail and SMS; consent still applies.
-    public func resend(number: String, channel: NotificationChannel, to: String?, now: Int64) throws -> (outboxId: Int64, recipient: String) {
+    public func resend(number: String, channel: OutboxChannel, to: String?, now: Int64) throws -> ResendOutcome {
         try write { db in
             try db.transaction {
                 let invoice = try InvoiceState.load(number: number, db: db)
@@ -181,7 +194,7 @@ extension Store {
                     .bind(.text(Outbox.key(invoiceID: invoice.id, intent: intent, suffix: suffix))).scalarInt() else {
                     throw BillingError(.internalError, "The resent message of \(number) was not queued.")
                 }
-                return (outboxID, recipient)
+                return ResendOutcome(outboxId: outboxID, recipient: recipient)
             }
         }
     }

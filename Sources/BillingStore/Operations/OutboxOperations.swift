@@ -6,12 +6,12 @@ public struct OutboxMessage: Sendable, Equatable {
     public var id: Int64
     public var invoiceId: Int64?
     public var invoiceNumber: String?
-    public var channel: String
+    public var channel: OutboxChannel
     public var kind: String
     public var recipient: String
     public var language: String?
     public var idempotencyKey: String
-    public var status: String
+    public var status: OutboxStatus
     public var attempts: Int
     public var nextAttemptAt: Int64
     public var leaseUntil: Int64?
@@ -20,6 +20,17 @@ public struct OutboxMessage: Sendable, Equatable {
     public var providerMessageId: String?
     public var createdAt: Int64
     public var sentAt: Int64?
+}
+
+/// A message the provider accepted, to be recorded as sent.
+public struct OutboxSent: Sendable, Equatable {
+    public var id: Int64
+    public var providerMessageId: String?
+
+    public init(id: Int64, providerMessageId: String?) {
+        self.id = id
+        self.providerMessageId = providerMessageId
+    }
 }
 
 /// What recording a failed attempt did to the row.
@@ -35,18 +46,23 @@ public struct OutboxFailureOutcome: Sendable, Equatable {
 /// go out twice, and every message carries the row's idempotency key as its Message-ID so the receiver can tell.
 /// Rows withdrawn by a cancellation (`withdrawn`) are never claimed.
 extension Store {
-    public static let outboxStatuses = ["pending", "sending", "sent", "failed", "dead", "withdrawn"]
-
     private static let outboxColumns = """
         id, invoice_id, channel, kind, recipient, language, idempotency_key, status, attempts, next_attempt_at,
         lease_until, last_error_code, last_error, provider_message_id, created_at, sent_at
         """
 
-    private static func decodeOutbox(_ row: Statement) -> OutboxMessage {
-        OutboxMessage(
-            id: row.int64(0), invoiceId: row.optionalInt64(1), invoiceNumber: nil, channel: row.text(2),
+    /// The schema's CHECK constraints hold channel and status to the enums' values; a row that escaped them
+    /// (written with the checks off) is reported, not guessed.
+    private static func decodeOutbox(_ row: Statement) throws -> OutboxMessage {
+        let id = row.int64(0)
+        guard let channel = OutboxChannel(rawValue: row.text(2)), let status = OutboxStatus(rawValue: row.text(7)) else {
+            throw BillingError(.invalidStoredRow,
+                               "Outbox message \(id) has an unknown channel '\(row.text(2))' or status '\(row.text(7))'.")
+        }
+        return OutboxMessage(
+            id: id, invoiceId: row.optionalInt64(1), invoiceNumber: nil, channel: channel,
             kind: row.text(3), recipient: row.text(4), language: row.optionalText(5), idempotencyKey: row.text(6),
-            status: row.text(7), attempts: row.int(8), nextAttemptAt: row.int64(9), leaseUntil: row.optionalInt64(10),
+            status: status, attempts: row.int(8), nextAttemptAt: row.int64(9), leaseUntil: row.optionalInt64(10),
             lastErrorCode: row.optionalText(11), lastError: row.optionalText(12),
             providerMessageId: row.optionalText(13), createdAt: row.int64(14), sentAt: row.optionalInt64(15))
     }
@@ -75,22 +91,18 @@ extension Store {
         }
     }
 
-    /// Records that the message went out. A message that left is recorded whatever happened to the row meanwhile
-    /// (an expired lease, a cancellation), except a row already marked sent: that is the duplicate of a resend.
-    @discardableResult
-    public func markOutboxSent(id: Int64, providerMessageId: String?, now: Int64) throws -> Bool {
-        try markOutboxSent([(id, providerMessageId)], now: now) == 1
-    }
-
     /// Records a batch of sent messages in one transaction (one commit, one sync, instead of one per message) and
-    /// returns how many rows it marked. A crash before the commit leaves the whole batch `sending`: up to a batch
+    /// returns how many rows it marked. A message that left is recorded whatever happened to the row meanwhile
+    /// (an expired lease, a cancellation), except a row already marked sent: that is the duplicate of a resend.
+    /// A crash before the commit leaves the whole batch `sending`: up to a batch
     /// is sent again after the lease, each message with its same Message-ID.
     @discardableResult
-    public func markOutboxSent(_ sends: [(id: Int64, providerMessageId: String?)], now: Int64) throws -> Int {
+    public func markOutboxSent(_ sends: [OutboxSent], now: Int64) throws -> Int {
         try write { db in
             try db.transaction {
                 var marked = 0
-                for (id, providerMessageId) in sends {
+                for sent in sends {
+                    let (id, providerMessageId) = (sent.id, sent.providerMessageId)
                     guard let row = try db.cached("""
                         UPDATE outbox SET status = 'sent', provider_message_id = ?, sent_at = ?, updated_at = ?,
                             lease_until = NULL, attempts = attempts + 1
@@ -172,20 +184,16 @@ extension Store {
     }
 
     /// Rows of one status (or all) with an id below `before`, newest first, for `billingctl outbox list`.
-    public func outboxMessages(status: String? = nil, before: Int64? = nil, limit: Int = 1_000) throws -> [OutboxMessage] {
-        if let status, !Store.outboxStatuses.contains(status) {
-            throw BillingError(.invalidField, "Unknown outbox status '\(status)'; use one of \(Store.outboxStatuses.joined(separator: ", ")).",
-                               field: "status")
-        }
-        return try read { db in
+    public func outboxMessages(status: OutboxStatus?, before: Int64?, limit: Int) throws -> [OutboxMessage] {
+        try read { db in
             try db.cached("""
                 SELECT o.id, o.invoice_id, o.channel, o.kind, o.recipient, o.language, o.idempotency_key, o.status,
                        o.attempts, o.next_attempt_at, o.lease_until, o.last_error_code, o.last_error,
                        o.provider_message_id, o.created_at, o.sent_at, i.number
                 FROM outbox o LEFT JOIN invoices i ON i.id = o.invoice_id
                 WHERE o.id < ?3 AND (?1 IS NULL OR o.status = ?1) ORDER BY o.id DESC LIMIT ?2
-                """).bind(.string(status), .int(limit), .integer(before ?? Int64.max)).all { row in
-                var message = Self.decodeOutbox(row)
+                """).bind(.string(status?.rawValue), .int(limit), .integer(before ?? Int64.max)).all { row in
+                var message = try Self.decodeOutbox(row)
                 message.invoiceNumber = row.optionalText(16)
                 return message
             }
@@ -201,7 +209,7 @@ extension Store {
                     .first({ $0.text(0) }) else {
                     throw BillingError(.outboxNotFound, "No outbox message has the id \(id).")
                 }
-                guard status == "dead" || status == "failed" else {
+                guard OutboxStatus(rawValue: status)?.isRetryable == true else {
                     throw BillingError(.invalidTransition,
                                        "Outbox message \(id) is \(status); only dead or failed messages can be retried.")
                 }
@@ -213,7 +221,7 @@ extension Store {
                     throw BillingError(.outboxNotFound, "No outbox message has the id \(id).")
                 }
                 if let invoiceID = row.invoiceId {
-                    try History.add(invoiceID, "notification_retried", at: now, channel: row.channel,
+                    try History.add(invoiceID, "notification_retried", at: now, channel: row.channel.rawValue,
                                     target: row.recipient, detail: "\(row.kind); \(status) message replayed by an operator",
                                     db: db)
                     row.invoiceNumber = try db.cached("SELECT number FROM invoices WHERE id = ?")
@@ -226,7 +234,7 @@ extension Store {
 
     /// The earliest instant (Unix seconds) at which a row becomes claimable: a pending row's next attempt, or the
     /// end of a lease held by a worker that may have died. The scheduler sleeps until then.
-    public func nextOutboxAttemptAt() throws -> Int64? {
+    func nextOutboxAttemptAt() throws -> Int64? {
         try read { db in
             try db.cached("""
                 SELECT min(CASE status WHEN 'pending' THEN next_attempt_at ELSE lease_until END)

@@ -14,10 +14,6 @@ public struct StatusSnapshot: Sendable, Equatable {
 }
 
 extension Store {
-    public func counts() throws -> StoreCounts {
-        try read { db in try counts(db) }
-    }
-
     /// The counts and the next wake, computed again only when another connection committed since the last call
     /// (`PRAGMA data_version` of the reader): the counts walk every invoice, and monitoring asks for them often
     /// while nothing changes.
