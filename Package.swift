@@ -10,6 +10,8 @@ let nio: [Target.Dependency] = [
     .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
 ]
 let mustache = Target.Dependency.product(name: "Mustache", package: "swift-mustache")
+let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
 
 let package = Package(
     name: "billingd",
@@ -25,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Money, VAT, recurrence and invoice life cycle: values in, values out, no I/O and no clock reads.
@@ -47,10 +50,12 @@ let package = Package(
         // Jobs, scheduler, import and the control commands, over the store's billing operations.
         .target(name: "BillingEngine", dependencies: [
             "BillingDomain", "BillingStore", "BillingDelivery", "ControlProtocol", logging, metrics, prometheus,
+            nioPosix, serviceLifecycle,
         ]),
 
         .executableTarget(name: "billingd", dependencies: [
-            "BillingEngine", "BillingStore", "ControlProtocol", "SystemdInterop", argumentParser, logging,
+            "BillingEngine", "BillingStore", "BillingDelivery", "ControlProtocol", "SystemdInterop", argumentParser,
+            logging, nioPosix, serviceLifecycle, .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "billingctl", dependencies: ["ControlProtocol", argumentParser]),
 
@@ -63,7 +68,8 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "BillingDomainTests", dependencies: ["BillingDomain", "TestSupport"]),
         .testTarget(name: "BillingEngineTests", dependencies: [
-            "BillingEngine", "BillingStore", "BillingDelivery", "ControlProtocol", "TestSupport",
+            "BillingEngine", "BillingStore", "BillingDelivery", "ControlProtocol", "TestSupport", serviceLifecycle,
+            .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "EndToEndTests", dependencies: ["ControlProtocol", "TestSupport", "billingd", "billingctl"]),
     ],
