@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
@@ -41,8 +42,11 @@ let package = Package(
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         .target(name: "SystemdInterop", dependencies: ["CSystemd", logging]),
 
-        // The control protocol shared by daemon and CLI: JSON values, line framing, socket client and server.
-        .target(name: "ControlProtocol", dependencies: ["BillingDomain"]),
+        // The control protocol shared by daemon and CLI: JSON values, line framing, socket client and server (SwiftNIO).
+        .target(name: "ControlProtocol", dependencies: [
+            "BillingDomain", .product(name: "NIOCore", package: "swift-nio"), nioPosix,
+            .product(name: "NIOExtras", package: "swift-nio-extras"), serviceLifecycle,
+        ]),
 
         // Renderers and transports for the outbox.
         .target(name: "BillingDelivery", dependencies: ["BillingDomain", mustache, logging] + nio),
@@ -68,7 +72,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "BillingDomainTests", dependencies: ["BillingDomain", "TestSupport"]),
         .testTarget(name: "BillingEngineTests", dependencies: [
-            "BillingEngine", "BillingStore", "BillingDelivery", "ControlProtocol", "TestSupport", serviceLifecycle,
+            "BillingEngine", "BillingStore", "BillingDelivery", "ControlProtocol", "TestSupport", nioPosix, serviceLifecycle,
             .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "EndToEndTests", dependencies: ["ControlProtocol", "TestSupport", "billingd", "billingctl"]),

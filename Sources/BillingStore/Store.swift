@@ -10,6 +10,9 @@ private func mallocTrim(_ pad: Int) -> Int32
 ///
 /// The engine talks to it only through billing operations (import, claim due templates, record an invoice,
 /// sweep, claim outbox rows, …) declared in the `Operations/` files, so SQL stays in this module.
+///
+/// `@unchecked Sendable` because of C handles: each connection is a `sqlite3 *`, used by one thread at a time
+/// under `writeLock` or `readLock`, which Swift cannot check.
 /// Writes are serialised on the writer; reads (status, lists, previews) use the reader and never wait for a
 /// write in progress, thanks to WAL.
 public final class Store: @unchecked Sendable {

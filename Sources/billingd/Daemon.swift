@@ -33,6 +33,10 @@ final class Daemon: Sendable {
         engine = try BillingEngine(configuration: configuration, clock: clock, logger: logger)
     }
 
+    /// Control requests handled at once: enough that jobs started over the socket (`run`, `drain`, waiting for the
+    /// scheduler's cycle) leave threads for `status` and the rest.
+    static let requestThreads = 8
+
     func run(once: Bool) async throws {
         // The cycles' blocking SQLite work runs on a thread of its own, never on the cooperative pool.
         let jobs = NIOThreadPool(numberOfThreads: 1)
@@ -51,13 +55,17 @@ final class Daemon: Sendable {
         // Trapped now, before READY=1: a SIGHUP that comes early must reload, not end the daemon.
         let hangups = await UnixSignalsSequence(trapping: .sighup)
         let router = CommandRouter(engine: engine)
+        // Control requests reach the database too: they are handled on threads of their own, off the event loop.
+        let requests = NIOThreadPool(numberOfThreads: Self.requestThreads)
+        requests.start()
+        defer { requests.shutdownGracefully { _ in } }
         let server = ControlServer(
             listeningSocket: listener,
             limits: .init(maxConnections: configuration.controlMaxConnections,
                           maxConnectionsPerUID: configuration.controlMaxConnectionsPerUID,
                           maxRequestBytes: configuration.controlMaxRequestBytes,
                           idleTimeout: .seconds(configuration.controlIdleTimeoutSeconds)),
-            handler: { request, peer in router.handle(request, peer: peer) })
+            pool: requests) { request, peer in router.handle(request, peer: peer) }
         let ready = LockedFlag()
         let scheduler = Scheduler(engine: engine, pool: jobs) { [logger, engine] in
             logger.notice(
@@ -83,7 +91,7 @@ final class Daemon: Sendable {
         }
         services += [
             scheduler,
-            ControlService(server: server, pool: .singleton),
+            server,
             ConfigurationReloader(hangups: hangups, engine: engine, pool: .singleton),
             StopNotice(logger: logger),
         ]
