@@ -3,6 +3,7 @@ import BillingDomain
 import BillingEngine
 import Foundation
 import Logging
+import NIOPosix
 import SystemdInterop
 
 struct BillingdCommand: AsyncParsableCommand {
@@ -66,8 +67,11 @@ struct BillingdCommand: AsyncParsableCommand {
             clock = .simulated(startingAt: start)
         }
         do {
-            try await Daemon(configuration: configuration, configPath: config, clock: clock, logger: logger,
-                             overrides: self).run(once: once)
+            // Opening the store runs the migrations: blocking SQLite work, kept off the cooperative pool.
+            let daemon = try await NIOThreadPool.singleton.runIfActive { [config, clock, self] in
+                try Daemon(configuration: configuration, configPath: config, clock: clock, logger: logger, overrides: self)
+            }
+            try await daemon.run(once: once)
         } catch let error as BillingError {
             logger.critical("\(error.message)", metadata: ["error_code": "\(error.cause ?? error.code)"])
             throw ExitCode(1)
