@@ -10,6 +10,8 @@ let nio: [Target.Dependency] = [
     .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
 ]
 let mustache = Target.Dependency.product(name: "Mustache", package: "swift-mustache")
+let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
 
 let package = Package(
     name: "billingd",
@@ -24,7 +26,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Money, VAT, recurrence and invoice life cycle: values in, values out, no I/O and no clock reads.
@@ -38,8 +42,11 @@ let package = Package(
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         .target(name: "SystemdInterop", dependencies: ["CSystemd", logging]),
 
-        // The control protocol shared by daemon and CLI: JSON values, line framing, socket client and server.
-        .target(name: "ControlProtocol", dependencies: ["BillingDomain"]),
+        // The control protocol shared by daemon and CLI: JSON values, line framing, socket client and server (SwiftNIO).
+        .target(name: "ControlProtocol", dependencies: [
+            "BillingDomain", .product(name: "NIOCore", package: "swift-nio"), nioPosix,
+            .product(name: "NIOExtras", package: "swift-nio-extras"), serviceLifecycle,
+        ]),
 
         // Renderers and transports for the outbox.
         .target(name: "BillingDelivery", dependencies: ["BillingDomain", mustache, logging] + nio),
@@ -47,10 +54,12 @@ let package = Package(
         // Jobs, scheduler, import and the control commands, over the store's billing operations.
         .target(name: "BillingEngine", dependencies: [
             "BillingDomain", "BillingStore", "BillingDelivery", "ControlProtocol", logging, metrics, prometheus,
+            nioPosix, serviceLifecycle,
         ]),
 
         .executableTarget(name: "billingd", dependencies: [
-            "BillingEngine", "BillingStore", "ControlProtocol", "SystemdInterop", argumentParser, logging,
+            "BillingEngine", "BillingStore", "BillingDelivery", "ControlProtocol", "SystemdInterop", argumentParser,
+            logging, nioPosix, serviceLifecycle, .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "billingctl", dependencies: ["ControlProtocol", argumentParser]),
 
@@ -63,7 +72,8 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "BillingDomainTests", dependencies: ["BillingDomain", "TestSupport"]),
         .testTarget(name: "BillingEngineTests", dependencies: [
-            "BillingEngine", "BillingStore", "BillingDelivery", "ControlProtocol", "TestSupport",
+            "BillingEngine", "BillingStore", "BillingDelivery", "ControlProtocol", "TestSupport", nioPosix, serviceLifecycle,
+            .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "EndToEndTests", dependencies: ["ControlProtocol", "TestSupport", "billingd", "billingctl"]),
     ],

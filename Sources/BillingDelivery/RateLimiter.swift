@@ -1,11 +1,11 @@
 import Foundation
+import Synchronization
 
 /// Paces one channel to at most `perSecond` messages per second across every sender thread, as gateways and
 /// relays count them: a message waits for its slot instead of being refused with a 429 and retried later.
-public final class RateLimiter: @unchecked Sendable {
+public final class RateLimiter: Sendable {
     private let interval: TimeInterval
-    private let lock = NSLock()
-    private var nextSlot = Date.distantPast
+    private let nextSlot = Mutex(Date.distantPast)
 
     /// nil or 0 means no limit.
     public init(perSecond: Int?) {
@@ -16,11 +16,12 @@ public final class RateLimiter: @unchecked Sendable {
     /// of callers ahead (at most the drain's concurrency) times the interval.
     public func acquire() {
         guard interval > 0 else { return }
-        lock.lock()
         let now = Date()
-        let slot = max(now, nextSlot)
-        nextSlot = slot.addingTimeInterval(interval)
-        lock.unlock()
+        let slot = nextSlot.withLock { next in
+            let slot = max(now, next)
+            next = slot.addingTimeInterval(interval)
+            return slot
+        }
         let wait = slot.timeIntervalSince(now)
         if wait > 0 { Thread.sleep(forTimeInterval: wait) }
     }

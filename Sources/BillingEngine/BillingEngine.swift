@@ -3,11 +3,12 @@ import BillingStore
 import ControlProtocol
 import Foundation
 import Logging
+import Synchronization
 
 /// The running billing engine: the store, the configuration in force, the clock, and the jobs and control
 /// commands that work on them. One instance per daemon; `--once`, the scheduler and the control socket all go
 /// through it, so each job has one code path whoever triggers it.
-public final class BillingEngine: @unchecked Sendable {
+public final class BillingEngine: Sendable {
     public static let version = "0.1.0"
 
     /// The billing operations of the configured store. Control commands go through the engine's operations
@@ -17,22 +18,24 @@ public final class BillingEngine: @unchecked Sendable {
     public let logger: Logger
     public let startedAt: Date
     public let metrics = BillingMetrics()
-    private let configLock = NSLock()
+    private let _configuration: Mutex<Configuration>
     /// Serialises the jobs (recurring run, sweep, drain) whoever triggers them.
-    let jobLock = NSLock()
+    let jobLock = Mutex(())
     /// Lets shutdown stop a running outbox drain between messages.
     public let drainControl = DrainControl()
     /// The faults in force (see `Fault`).
     let faultBoard = FaultBoard()
-    private var _configuration: Configuration
-    /// Guards the hooks the daemon registers: `_onChange` is called after a command changed what is due, so the
-    /// scheduler can re-plan its sleep; `_reloader` re-reads the configuration.
-    private let wakeLock = NSLock()
-    private var _onChange: (@Sendable () -> Void)?
-    private var _reloader: (@Sendable () throws -> Void)?
+    /// The hooks the daemon registers: `onChange` is called after a command changed what is due, so the
+    /// scheduler can re-plan its sleep; `reloader` re-reads the configuration.
+    private let hooks = Mutex(Hooks())
+
+    private struct Hooks {
+        var onChange: (@Sendable () -> Void)?
+        var reloader: (@Sendable () throws -> Void)?
+    }
 
     public init(configuration: Configuration, clock: BillingClock, logger: Logger) throws {
-        _configuration = configuration
+        _configuration = Mutex(configuration)
         self.clock = clock
         self.logger = logger
         startedAt = clock.now()
@@ -45,39 +48,29 @@ public final class BillingEngine: @unchecked Sendable {
     }
 
     public var configuration: Configuration {
-        configLock.lock()
-        defer { configLock.unlock() }
-        return _configuration
+        _configuration.withLock { $0 }
     }
 
     /// Swaps the configuration in force (SIGHUP, `billingctl reload`). Work in progress keeps the copy it started with.
     public func replaceConfiguration(_ configuration: Configuration) {
-        configLock.lock()
-        _configuration = configuration
-        configLock.unlock()
+        _configuration.withLock { $0 = configuration }
         notifyChange()
     }
 
     public func onChange(_ body: @escaping @Sendable () -> Void) {
-        wakeLock.lock()
-        _onChange = body
-        wakeLock.unlock()
+        hooks.withLock { $0.onChange = body }
     }
 
     /// Registers how the configuration is re-read. Only the daemon knows the file and its command-line overrides,
     /// and the systemd notifications that go with a reload, so it provides the body.
     public func onReload(_ body: @escaping @Sendable () throws -> Void) {
-        wakeLock.lock()
-        _reloader = body
-        wakeLock.unlock()
+        hooks.withLock { $0.reloader = body }
     }
 
     /// Re-reads the configuration: the one path for SIGHUP and `billingctl reload`. An invalid configuration
     /// throws and leaves the old one in force.
     public func reloadConfiguration() throws {
-        wakeLock.lock()
-        let body = _reloader
-        wakeLock.unlock()
+        let body = hooks.withLock { $0.reloader }
         guard let body else {
             throw BillingError(.invalidRequest, "This billingd cannot reload its configuration (no daemon is running).")
         }
@@ -90,9 +83,7 @@ public final class BillingEngine: @unchecked Sendable {
     }
 
     func notifyChange() {
-        wakeLock.lock()
-        let body = _onChange
-        wakeLock.unlock()
+        let body = hooks.withLock { $0.onChange }
         body?()
     }
 

@@ -10,6 +10,9 @@ private func mallocTrim(_ pad: Int) -> Int32
 ///
 /// It implements `BillingStorage` in the `Operations/` files, so SQL stays in this module; the engine sees only
 /// the protocol. Its other public members (query plans, the integrity check) are for tests and the benchmark.
+///
+/// `@unchecked Sendable` because of C handles: each connection is a `sqlite3 *`, used by one thread at a time
+/// under `writeLock` or `readLock`, which Swift cannot check.
 /// Writes are serialised on the writer; reads (status, lists, previews) use the reader and never wait for a
 /// write in progress, thanks to WAL.
 public final class Store: @unchecked Sendable {

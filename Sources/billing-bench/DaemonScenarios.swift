@@ -2,6 +2,7 @@ import BillingDomain
 import BillingEngine
 import ControlProtocol
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -194,31 +195,27 @@ enum DaemonScenarios {
 }
 
 /// Latencies collected from the client threads.
-private final class Latencies: @unchecked Sendable {
-    private let lock = NSLock()
-    private var values: [Double] = []
+private final class Latencies: Sendable {
+    private let values = Mutex<[Double]>([])
 
     func add(_ more: [Double]) {
-        lock.lock()
-        values += more
-        lock.unlock()
+        values.withLock { $0 += more }
     }
 
     var sorted: [Double] {
-        lock.lock()
-        defer { lock.unlock() }
-        return values.sorted()
+        values.withLock { $0 }.sorted()
     }
 
     /// The first failure a client thread met.
-    final class Failure: @unchecked Sendable {
-        private let lock = NSLock()
-        private(set) var message: String?
+    final class Failure: Sendable {
+        private let first = Mutex<String?>(nil)
+
+        var message: String? { first.withLock { $0 } }
 
         func set(_ text: String) {
-            lock.lock()
-            if message == nil { message = text }
-            lock.unlock()
+            first.withLock { first in
+                if first == nil { first = text }
+            }
         }
     }
 }

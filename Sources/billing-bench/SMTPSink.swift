@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -6,12 +7,10 @@ import Glibc
 
 /// A local SMTP server on 127.0.0.1 that accepts every message and counts it: the far end of the outbox-smtp
 /// scenario. One thread per connection, replies as soon as a command line (or the message's final dot) arrives.
-final class SMTPSink: @unchecked Sendable {
+final class SMTPSink: Sendable {
     let port: UInt16
     private let listener: Int32
-    private let lock = NSLock()
-    private var _messages = 0
-    private var _bytes = 0
+    private let accepted = Mutex<(messages: Int, bytes: Int)>((0, 0))
 
     init() throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
@@ -35,9 +34,7 @@ final class SMTPSink: @unchecked Sendable {
 
     /// Messages accepted so far, and their bytes.
     var counts: (messages: Int, bytes: Int) {
-        lock.lock()
-        defer { lock.unlock() }
-        return (_messages, _bytes)
+        accepted.withLock { $0 }
     }
 
     func stop() {
@@ -78,11 +75,11 @@ final class SMTPSink: @unchecked Sendable {
             case "DATA":
                 try reply("354 go ahead\r\n", flush: true)
                 guard let size = try connection.readMessageText() else { return }
-                lock.lock()
-                _messages += 1
-                _bytes += size
-                let number = _messages
-                lock.unlock()
+                let number = accepted.withLock { accepted in
+                    accepted.messages += 1
+                    accepted.bytes += size
+                    return accepted.messages
+                }
                 try reply("250 2.0.0 queued as \(number)\r\n")
             case "QUIT":
                 try reply("221 bye\r\n", flush: true)
@@ -178,19 +175,16 @@ enum PlainSMTPClient {
 }
 
 /// The first error of the plain client's threads.
-private final class LockedFailure: @unchecked Sendable {
-    private let lock = NSLock()
-    private var first: Error?
+private final class LockedFailure: Sendable {
+    private let first = Mutex<Error?>(nil)
 
     func record(_ error: Error) {
-        lock.lock()
-        if first == nil { first = error }
-        lock.unlock()
+        first.withLock { first in
+            if first == nil { first = error }
+        }
     }
 
     var error: Error? {
-        lock.lock()
-        defer { lock.unlock() }
-        return first
+        first.withLock { $0 }
     }
 }

@@ -3,9 +3,10 @@ import BillingDomain
 import BillingEngine
 import Foundation
 import Logging
+import NIOPosix
 import SystemdInterop
 
-struct BillingdCommand: ParsableCommand {
+struct BillingdCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "billingd",
         abstract: "Recurring-billing daemon: generates invoices from templates, sweeps past-due invoices, sends notifications.",
@@ -43,7 +44,7 @@ struct BillingdCommand: ParsableCommand {
         return configuration
     }
 
-    func run() throws {
+    func run() async throws {
         JournalStream.bootstrapLogging(identifier: "billingd")
         let logger = Logger(label: "billingd")
         let configuration: Configuration
@@ -66,11 +67,27 @@ struct BillingdCommand: ParsableCommand {
             clock = .simulated(startingAt: start)
         }
         do {
-            try Daemon(configuration: configuration, configPath: config, clock: clock, logger: logger, overrides: self)
-                .run(once: once)
+            // Opening the store runs the migrations: blocking SQLite work, kept off the cooperative pool.
+            let daemon = try await NIOThreadPool.singleton.runIfActive { [config, clock, self] in
+                try Daemon(configuration: configuration, configPath: config, clock: clock, logger: logger, overrides: self)
+            }
+            try await daemon.run(once: once)
         } catch let error as BillingError {
             logger.critical("\(error.message)", metadata: ["error_code": "\(error.cause ?? error.code)"])
             throw ExitCode(1)
+        }
+    }
+}
+
+extension BillingdCommand {
+    /// Parses the arguments and runs. Top-level code would pick the synchronous `main()` (and `run()`) of
+    /// ParsableCommand over the asynchronous ones; inside an async function the asynchronous ones are chosen.
+    static func runFromCommandLine() async {
+        let command = parseOrExit()
+        do {
+            try await command.run()
+        } catch {
+            exit(withError: error)
         }
     }
 }

@@ -2,21 +2,27 @@ import BillingDomain
 import BillingEngine
 import ControlProtocol
 import Foundation
+import BillingDelivery
 import Logging
+import NIOPosix
+import ServiceLifecycle
+import Synchronization
 import SystemdInterop
+import UnixSignals
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// The daemon's life: open the store, serve the control socket, run the scheduler, react to signals.
-final class Daemon: @unchecked Sendable {
+/// The daemon's life: open the store, then run the scheduler, the control socket, the watchdog and the SIGHUP
+/// reloader as services of one group that stops them, in reverse order, on SIGTERM or SIGINT.
+final class Daemon: Sendable {
     let engine: BillingEngine
     let configPath: String?
     let overrides: BillingdCommand
     let logger: Logger
     /// SIGHUP and `billingctl reload` may arrive together; one reload at a time keeps RELOADING/READY paired.
-    private let reloadLock = NSLock()
+    private let reloading = Mutex(())
 
     init(configuration: Configuration, configPath: String?, clock: BillingClock, logger: Logger,
          overrides: BillingdCommand) throws {
@@ -27,73 +33,82 @@ final class Daemon: @unchecked Sendable {
         engine = try BillingEngine(configuration: configuration, clock: clock, logger: logger)
     }
 
-    func run(once: Bool) throws {
+    /// Control requests handled at once: enough that jobs started over the socket (`run`, `drain`, waiting for the
+    /// scheduler's cycle) leave threads for `status` and the rest.
+    static let requestThreads = 8
+
+    func run(once: Bool) async throws {
+        // The cycles' blocking SQLite work runs on a thread of its own, never on the cooperative pool.
+        let jobs = NIOThreadPool(numberOfThreads: 1)
+        jobs.start()
+        defer { jobs.shutdownGracefully { _ in } }
         if once {
             // A single cycle keeps the default signal actions: SIGTERM ends it, and SQLite's atomic commit means
             // it ends between transactions as far as the database can tell.
-            let report = try engine.runCycle()
+            let report = try await jobs.runIfActive { [engine] in try engine.runCycle() }
             logger.notice("one cycle done: \(report.generated.count) invoices generated")
             return
         }
-        // Signals are taken synchronously by this thread (sigwait), so every other thread must have them blocked:
-        // block them before any thread is started.
-        var signals = sigset_t()
-        sigemptyset(&signals)
-        for signal in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&signals, signal) }
-        pthread_sigmask(SIG_BLOCK, &signals, nil)
-
         let configuration = engine.configuration
         let (listener, activated) = try controlSocket(configuration)
         engine.onReload { [self] in try reload() }
+        // Trapped now, before READY=1: a SIGHUP that comes early must reload, not end the daemon.
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
         let router = CommandRouter(engine: engine)
+        // Control requests reach the database too: they are handled on threads of their own, off the event loop.
+        let requests = NIOThreadPool(numberOfThreads: Self.requestThreads)
+        requests.start()
+        defer { requests.shutdownGracefully { _ in } }
         let server = ControlServer(
             listeningSocket: listener,
             limits: .init(maxConnections: configuration.controlMaxConnections,
                           maxConnectionsPerUID: configuration.controlMaxConnectionsPerUID,
                           maxRequestBytes: configuration.controlMaxRequestBytes,
                           idleTimeout: .seconds(configuration.controlIdleTimeoutSeconds)),
-            handler: { request, peer in router.handle(request, peer: peer) })
-        server.start()
-        let scheduler = Scheduler(engine: engine) { status in SystemdNotifier.notify("STATUS=\(status)") }
-        let watchdog = SystemdNotifier.watchdogInterval().map { interval in
-            Watchdog(interval: interval, logger: logger) { [engine] in try engine.store.ping() }
+            pool: requests) { request, peer in router.handle(request, peer: peer) }
+        let ready = LockedFlag()
+        let scheduler = Scheduler(engine: engine, pool: jobs) { [logger, engine] in
+            logger.notice(
+                "billingd \(BillingEngine.version) ready",
+                metadata: ["database": "\(engine.databaseLocation)",
+                           "socket": "\(activated ? "fd \(listener) (socket activation)" : configuration.socketPath)"])
+            // Ready once the migrations ran and the socket is bound: that is when clients can be served (the
+            // server answers while a cycle runs). The first cycle, which may be a long catch-up, comes after; its
+            // summary follows as STATUS=. Counting the queues here would delay readiness by a scan of every invoice.
+            // Sent from a running service, so the group already traps SIGTERM and SIGINT.
+            SystemdNotifier.notify("READY=1\nSTATUS=ready; first billing cycle running")
+            ready.set()
+        } status: { status in
+            SystemdNotifier.notify("STATUS=\(status)")
         }
-        logger.notice(
-            "billingd \(BillingEngine.version) ready",
-            metadata: ["database": "\(engine.databaseLocation)",
-                       "socket": "\(activated ? "fd \(listener) (socket activation)" : configuration.socketPath)"])
-        // Ready once the migrations ran and the socket is bound: that is when clients can be served (the server
-        // answers while a cycle runs). The first cycle, which may be a long catch-up, comes after; its summary
-        // follows as STATUS=. Counting the queues here would delay readiness by a scan of every invoice.
-        SystemdNotifier.notify("READY=1\nSTATUS=ready; first billing cycle running")
-        scheduler.start()
-        // Pings start once the service is ready: a ping before READY=1 would tell systemd nothing.
-        watchdog?.start()
-
-        while true {
-            var received: Int32 = 0
-            sigwait(&signals, &received)
-            if received == SIGHUP {
-                try? engine.reloadConfiguration()  // logged inside; the old configuration stays on failure
-                continue
-            }
-            logger.notice("stopping on signal \(received)")
-            SystemdNotifier.notify("STOPPING=1\nSTATUS=stopping: finishing work in flight")
-            server.stop()
-            scheduler.stop()
-            // Last, so systemd keeps hearing from a daemon that is still finishing a long transaction.
-            watchdog?.stop()
-            if !activated { unlink(configuration.socketPath) }
-            logger.notice("stopped")
-            return
+        // Stopped in reverse order: the stop notice first, then the reloader, the control server (requests in flight
+        // are answered), the scheduler (the cycle in flight finishes) and the watchdog last.
+        var services: [any Service] = []
+        if let interval = SystemdNotifier.watchdogInterval() {
+            services.append(Watchdog(interval: interval, logger: logger, ready: ready, pool: .singleton) { [engine] in
+                try engine.store.ping()
+            })
         }
+        services += [
+            scheduler,
+            server,
+            ConfigurationReloader(hangups: hangups, engine: engine, pool: .singleton),
+            StopNotice(logger: logger),
+        ]
+        let group = ServiceGroup(configuration: .init(
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        if !activated { unlink(configuration.socketPath) }
+        logger.notice("stopped")
     }
 
     /// Re-reads the configuration file with the command line's overrides; an invalid one is refused, logged, and the
     /// old one stays in force. Settings read only at start-up (database, socket, control limits) wait for a restart.
     private func reload() throws {
-        reloadLock.lock()
-        defer { reloadLock.unlock() }
+        try reloading.withLock { _ in try reloadLocked() }
+    }
+
+    private func reloadLocked() throws {
         SystemdNotifier.notifyReloading(status: "reloading configuration")
         defer { SystemdNotifier.notify("READY=1\nSTATUS=\(statusLine())") }
         let source = configPath ?? "embedded default"

@@ -5,4 +5,4 @@ import Glibc
 // What billingd creates (database, WAL, spool files and folders, the control socket) is private whatever umask it
 // inherits: files at most 0640, folders 0750. A stricter umask is kept.
 umask(umask(0o027) | 0o027)
-BillingdCommand.main()
+await BillingdCommand.runFromCommandLine()

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -12,7 +13,7 @@ import Glibc
 enum SendmailPipes {
     /// Writes `bytes` to `handle` and closes it. SIGPIPE is blocked on the writing thread, so an MTA that exits
     /// without reading gives EPIPE here (its exit status says why) instead of ending the daemon.
-    final class Feed: @unchecked Sendable {
+    final class Feed: Sendable {
         private let done = DispatchSemaphore(value: 0)
 
         init(_ handle: FileHandle, bytes: [UInt8]) {
@@ -39,9 +40,9 @@ enum SendmailPipes {
     }
 
     /// Reads `handle` to its end, keeping the first `keep` bytes (what the MTA said, for the error message).
-    final class Drain: @unchecked Sendable {
+    final class Drain: Sendable {
         private let done = DispatchSemaphore(value: 0)
-        private var kept: [UInt8] = []
+        private let kept = Mutex<[UInt8]>([])
 
         init(_ handle: FileHandle, keep: Int) {
             Thread.detachNewThread { [self] in
@@ -50,13 +51,15 @@ enum SendmailPipes {
                     let count = buffer.withUnsafeMutableBytes { Glibc.read(handle.fileDescriptor, $0.baseAddress, $0.count) }
                     if count < 0, errno == EINTR { continue }
                     if count <= 0 { break }
-                    if kept.count < keep { kept += buffer[0..<min(count, keep - kept.count)] }
+                    kept.withLock { kept in
+                        if kept.count < keep { kept += buffer[0..<min(count, keep - kept.count)] }
+                    }
                 }
                 done.signal()
             }
         }
 
         /// What was kept, once the pipe ended (nil when it did not end by `deadline`: a grandchild still holds it).
-        func wait(until deadline: DispatchTime) -> [UInt8]? { done.wait(timeout: deadline) == .success ? kept : nil }
+        func wait(until deadline: DispatchTime) -> [UInt8]? { done.wait(timeout: deadline) == .success ? kept.withLock { $0 } : nil }
     }
 }

@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import Synchronization
 
 /// A minimal HTTP/1.1 client for one JSON POST per connection, on NIO's HTTP/1 codec (TLS through NIOSSL for
 /// https URLs). It does what the SMS gateway needs and no more: no redirects, no keep-alive, no proxy. See the
@@ -101,25 +102,29 @@ struct HTTPPostClient: Sendable {
 }
 
 /// Holds the response until the caller asks for it; the collector may finish before the caller waits.
-private final class ResultBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var result: Result<HTTPPostClient.Response, Error>?
-    private var promise: EventLoopPromise<HTTPPostClient.Response>?
+private final class ResultBox: Sendable {
+    private struct State {
+        var result: Result<HTTPPostClient.Response, Error>?
+        var promise: EventLoopPromise<HTTPPostClient.Response>?
+    }
+
+    private let state = Mutex(State())
 
     func complete(_ value: Result<HTTPPostClient.Response, Error>) {
-        lock.lock()
-        guard result == nil else { lock.unlock(); return }
-        result = value
-        let waiting = promise
-        lock.unlock()
+        let waiting = state.withLock { state -> EventLoopPromise<HTTPPostClient.Response>? in
+            guard state.result == nil else { return nil }
+            state.result = value
+            return state.promise
+        }
         waiting?.completeWith(value)
     }
 
     func promise(on eventLoop: EventLoop) -> EventLoopPromise<HTTPPostClient.Response> {
-        lock.lock()
-        defer { lock.unlock() }
         let made = eventLoop.makePromise(of: HTTPPostClient.Response.self)
-        promise = made
+        let result = state.withLock { state in
+            state.promise = made
+            return state.result
+        }
         if let result { made.completeWith(result) }
         return made
     }

@@ -3,10 +3,11 @@ import Foundation
 import NIOCore
 import NIOPosix
 import NIOSSL
+import Synchronization
 
 /// One SMTP session, driven synchronously by a sender thread: each command waits for its reply, bounded by the
 /// command timeout. The bytes move on NIO's event loops; only the waiting happens on the caller's thread.
-final class SMTPConnection: @unchecked Sendable {
+final class SMTPConnection: Sendable {
     struct Settings: Sendable {
         var host: String
         var port: Int
@@ -20,7 +21,12 @@ final class SMTPConnection: @unchecked Sendable {
 
     private let channel: Channel
     private let settings: Settings
-    private var extensions: [String] = []
+    /// What the server offered in its EHLO reply; set by the handshake, read for each message.
+    private let offered = Mutex<[String]>([])
+    private var extensions: [String] {
+        get { offered.withLock { $0 } }
+        set { offered.withLock { $0 = newValue } }
+    }
     /// Set when our timeout closed the connection, so the error reads "timeout", not "connection lost".
     private let timedOut = LockedFlag()
 

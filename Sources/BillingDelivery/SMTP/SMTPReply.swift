@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import Synchronization
 
 /// A server's reply: a three-digit code and its text lines (`250-…` continuation lines included).
 struct SMTPReply: Sendable, Equatable {
@@ -13,19 +14,14 @@ struct SMTPReply: Sendable, Equatable {
 
 /// Where a reply is delivered. Completing it twice (a reply racing a timeout or a closed connection) is harmless:
 /// only the first result counts.
-final class SMTPReplySlot: @unchecked Sendable {
+final class SMTPReplySlot: Sendable {
     let promise: EventLoopPromise<SMTPReply>
-    private let lock = NSLock()
-    private var done = false
+    private let done = Atomic<Bool>(false)
 
     init(eventLoop: EventLoop) { promise = eventLoop.makePromise(of: SMTPReply.self) }
 
     func complete(_ result: Result<SMTPReply, Error>) {
-        lock.lock()
-        let first = !done
-        done = true
-        lock.unlock()
-        if first { promise.completeWith(result) }
+        if !done.exchange(true, ordering: .acquiringAndReleasing) { promise.completeWith(result) }
     }
 }
 

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import NIOSSL
+import Synchronization
 
 /// E-mail over SMTP to a relay: connections are kept between messages of a drain (one per sender thread at most)
 /// and closed when the drain ends.
@@ -11,7 +12,7 @@ import NIOSSL
 /// permanent and the message fails at once with the server's code and text (`SMTP_550`). Refused or lost
 /// connections and timeouts are transient. A connection lost after the message text was sent but before the
 /// server's answer may have delivered it: the retry carries the same Message-ID.
-public final class SMTPTransport: EmailTransport, @unchecked Sendable {
+public final class SMTPTransport: EmailTransport, Sendable {
     public struct Options: Sendable {
         public var host: String
         public var port: Int
@@ -37,8 +38,7 @@ public final class SMTPTransport: EmailTransport, @unchecked Sendable {
 
     private let options: Options
     private let group: EventLoopGroup
-    private let lock = NSLock()
-    private var idle: [SMTPConnection] = []
+    private let idle = Mutex<[SMTPConnection]>([])
 
     public init(options: Options, group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.options = options
@@ -58,10 +58,10 @@ public final class SMTPTransport: EmailTransport, @unchecked Sendable {
     }
 
     public func finish() {
-        lock.lock()
-        let connections = idle
-        idle.removeAll()
-        lock.unlock()
+        let connections = idle.withLock { idle in
+            defer { idle.removeAll() }
+            return idle
+        }
         for connection in connections { connection.close() }
     }
 
@@ -137,17 +137,15 @@ public final class SMTPTransport: EmailTransport, @unchecked Sendable {
     }
 
     private func takeIdle() -> SMTPConnection? {
-        lock.lock()
-        defer { lock.unlock() }
-        while let connection = idle.popLast() {
-            if connection.isOpen { return connection }
+        idle.withLock { idle in
+            while let connection = idle.popLast() {
+                if connection.isOpen { return connection }
+            }
+            return nil
         }
-        return nil
     }
 
     private func putIdle(_ connection: SMTPConnection) {
-        lock.lock()
-        idle.append(connection)
-        lock.unlock()
+        idle.withLock { $0.append(connection) }
     }
 }

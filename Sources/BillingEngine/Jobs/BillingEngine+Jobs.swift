@@ -5,19 +5,19 @@ import Foundation
 extension BillingEngine {
     /// The recurring run (see `RecurringRun`), for every due template or one.
     public func runRecurring(onlyTemplate reference: String? = nil) throws -> RecurringRunReport {
-        jobLock.lock()
-        defer { jobLock.unlock() }
-        defer { store.releaseMemory() }
-        return try RecurringRun(engine: self).run(onlyTemplate: reference)
+        try jobLock.withLock { _ in
+            defer { store.releaseMemory() }
+            return try RecurringRun(engine: self).run(onlyTemplate: reference)
+        }
     }
 
     /// The outbox drain (see `OutboxDrain`): every message due now.
     @discardableResult
     public func drainOutbox() throws -> OutboxDrainReport {
-        jobLock.lock()
-        defer { jobLock.unlock() }
-        defer { store.releaseMemory() }
-        return try OutboxDrain(engine: self).run()
+        try jobLock.withLock { _ in
+            defer { store.releaseMemory() }
+            return try OutboxDrain(engine: self).run()
+        }
     }
 
     /// One full cycle: what the scheduler runs at each wake and `billingd --once` runs once.
@@ -32,9 +32,13 @@ extension BillingEngine {
     /// The past-due sweep and dunning (see `BillingStorage.sweep`), for the scheduler, `billingctl sweep` and `--once`.
     @discardableResult
     public func sweep() throws -> SweepResult {
-        jobLock.lock()
-        defer { jobLock.unlock() }
-        defer { store.releaseMemory() }
+        try jobLock.withLock { _ in
+            defer { store.releaseMemory() }
+            return try sweepLocked()
+        }
+    }
+
+    private func sweepLocked() throws -> SweepResult {
         let result = try store.sweep(now: clock.nowSeconds(), dunning: DunningSchedule(days: configuration.dunningDays))
         for number in result.sampleNumbers.prefix(result.markedPastDue) {
             logger.notice("invoice past due", metadata: [

@@ -1,5 +1,6 @@
 import BillingDomain
 import Foundation
+import Synchronization
 
 /// Something that stops billingd from doing its work until the world outside changes: the database locked by
 /// another program, the disk full, the database file read-only, an e-mail server that does not answer.
@@ -20,38 +21,33 @@ public struct Fault: Sendable, Equatable {
 }
 
 /// The faults in force, one per scope. Raised and cleared by the jobs, read by the status reports.
-final class FaultBoard: @unchecked Sendable {
-    private let lock = NSLock()
-    private var faults: [String: Fault] = [:]
+final class FaultBoard: Sendable {
+    private let faults = Mutex<[String: Fault]>([:])
 
     /// Records a failure of `scope`; returns the fault when it is new or its code changed (worth a journal
     /// entry), nil when the same fault goes on.
     func raise(_ scope: String, code: String, message: String, at now: Date) -> Fault? {
-        lock.lock()
-        defer { lock.unlock() }
-        if var existing = faults[scope], existing.code == code {
-            existing.message = message
-            faults[scope] = existing
-            return nil
+        faults.withLock { faults in
+            if var existing = faults[scope], existing.code == code {
+                existing.message = message
+                faults[scope] = existing
+                return nil
+            }
+            let fault = Fault(scope: scope, code: code, message: message, since: now)
+            faults[scope] = fault
+            return fault
         }
-        let fault = Fault(scope: scope, code: code, message: message, since: now)
-        faults[scope] = fault
-        return fault
     }
 
     /// Ends the fault of `scope`, if any; returns it.
     func clear(_ scope: String) -> Fault? {
-        lock.lock()
-        defer { lock.unlock() }
-        return faults.removeValue(forKey: scope)
+        faults.withLock { $0.removeValue(forKey: scope) }
     }
 
     /// The faults in force, the cycle's first, then by scope.
     var current: [Fault] {
-        lock.lock()
-        defer { lock.unlock() }
         func rank(_ fault: Fault) -> (Int, String) { (fault.scope == Fault.cycleScope ? 0 : 1, fault.scope) }
-        return faults.values.sorted { rank($0) < rank($1) }
+        return faults.withLock { Array($0.values) }.sorted { rank($0) < rank($1) }
     }
 }
 

@@ -3,6 +3,7 @@ import BillingDomain
 import BillingStore
 import Foundation
 import Logging
+import Synchronization
 
 /// Sends one claimed outbox row and records a failure at once; successes are recorded per batch (`recordSent`).
 /// Called from several sender threads at once.
@@ -128,12 +129,11 @@ struct OutboxSender: Sendable {
 }
 
 /// Invoices and their PDFs, loaded once per drain: a batch often holds the e-mail, SMS and letter of one invoice.
-private final class DocumentCache: @unchecked Sendable {
-    final class Entry: @unchecked Sendable {
+private final class DocumentCache: Sendable {
+    final class Entry: Sendable {
         let document: InvoiceDocument
         let customer: Customer
-        private let lock = NSLock()
-        private var pdfs: [String: [UInt8]] = [:]
+        private let pdfs = Mutex<[String: [UInt8]]>([:])
 
         init(document: InvoiceDocument, customer: Customer) {
             self.document = document
@@ -142,31 +142,25 @@ private final class DocumentCache: @unchecked Sendable {
 
         func pdf(language: String?) -> [UInt8] {
             let key = language ?? ""
-            lock.lock()
-            defer { lock.unlock() }
-            if let pdf = pdfs[key] { return pdf }
-            let pdf = InvoicePDF.render(document, language: language)
-            pdfs[key] = pdf
-            return pdf
+            return pdfs.withLock { pdfs in
+                if let pdf = pdfs[key] { return pdf }
+                let pdf = InvoicePDF.render(document, language: language)
+                pdfs[key] = pdf
+                return pdf
+            }
         }
     }
 
-    private let lock = NSLock()
-    private var entries: [String: Entry] = [:]
+    private let entries = Mutex<[String: Entry]>([:])
 
     func entry(_ number: String, load: () throws -> (InvoiceDocument, Customer)) throws -> Entry {
-        lock.lock()
-        if let entry = entries[number] {
-            lock.unlock()
-            return entry
-        }
-        lock.unlock()
+        if let entry = entries.withLock({ $0[number] }) { return entry }
         let (document, customer) = try load()
         let entry = Entry(document: document, customer: customer)
-        lock.lock()
-        entries[number] = entries[number] ?? entry
-        let kept = entries[number]!
-        lock.unlock()
-        return kept
+        return entries.withLock { entries in
+            if let kept = entries[number] { return kept }
+            entries[number] = entry
+            return entry
+        }
     }
 }

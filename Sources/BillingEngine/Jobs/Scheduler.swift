@@ -1,102 +1,81 @@
 import BillingDomain
 import Foundation
 import Logging
+import NIOPosix
+import ServiceLifecycle
 
 /// Sleeps until the earliest thing that is due, then runs the jobs. No polling: it wakes at the next template
-/// run or outbox attempt, when a control request or a configuration reload changes what is due (`wake()`), or to stop.
-public final class Scheduler: @unchecked Sendable {
+/// run or outbox attempt, when a control request or a configuration reload changes what is due (`onChange`), or to
+/// stop.
+///
+/// The cycles run on `pool` (blocking SQLite work stays off the cooperative pool); the waiting between them is a
+/// task that costs no thread.
+public struct Scheduler: Service {
     private let engine: BillingEngine
-    private let condition = NSCondition()
-    private var woken = false
-    private var stopping = false
-    private var running = false
-    private var finished = false
-    private var _nextWake: Date?
+    private let pool: NIOThreadPool
+    /// Told when the scheduler starts, before its first cycle (the daemon announces readiness then).
+    private let whenStarted: @Sendable () -> Void
     /// Told a one-line summary after each cycle (systemd STATUS=).
     private let status: @Sendable (String) -> Void
 
-    public init(engine: BillingEngine, status: @escaping @Sendable (String) -> Void = { _ in }) {
+    public init(engine: BillingEngine, pool: NIOThreadPool, whenStarted: @escaping @Sendable () -> Void = {},
+                status: @escaping @Sendable (String) -> Void = { _ in }) {
         self.engine = engine
+        self.pool = pool
+        self.whenStarted = whenStarted
         self.status = status
     }
 
-    public func start() {
-        engine.onChange { [weak self] in self?.wake() }
-        Thread.detachNewThread { [self] in loop() }
-    }
-
-    public func wake() {
-        condition.lock()
-        woken = true
-        condition.signal()
-        condition.unlock()
-    }
-
-    /// Stops after the job in flight (its transaction finishes; nothing is left half-done).
-    public func stop() {
-        engine.drainControl.requestStop()
-        condition.lock()
-        stopping = true
-        condition.broadcast()
-        while running || !finished { condition.wait(until: Date().addingTimeInterval(1)) }
-        condition.unlock()
-    }
-
-    public var nextWake: Date? {
-        condition.lock()
-        defer { condition.unlock() }
-        return _nextWake
-    }
-
-    private func loop() {
-        defer {
-            condition.lock()
-            finished = true
-            condition.broadcast()
-            condition.unlock()
-        }
+    /// Runs cycles until graceful shutdown or cancellation. Returns once the cycle in flight has finished: its
+    /// transactions committed, the outbox drain stopped after the messages being sent (nothing is left half-done).
+    public func run() async throws {
+        let (wakes, waker) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        engine.onChange { waker.yield() }
+        defer { waker.finish() }
+        var iterator = wakes.makeAsyncIterator()
         // Consecutive failed cycles: the retry waits 1, 2, 4 … 60 s (FaultBackoff) while the fault lasts.
         var failures = 0
-        while true {
-            condition.lock()
-            if stopping { condition.unlock(); return }
-            running = true
-            condition.unlock()
-
-            let summary: String
-            let next: Date?
-            do {
-                let report = try engine.runCycle()
-                failures = 0
-                engine.recordSuccess()
-                next = planNextWake()
-                summary = engine.statusLine(lastCycle: report)
-            } catch {
-                failures += 1
-                let retryAt = engine.clock.now().addingTimeInterval(
-                    TimeInterval(FaultBackoff.seconds(afterFailures: failures)))
-                engine.recordFailure(error, retryAt: retryAt)
-                next = retryAt
-                summary = engine.statusLine(nextWake: retryAt)
+        whenStarted()
+        try await withGracefulShutdownHandler {
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                let step = try await pool.runIfActive { [engine, failures] in Self.cycle(engine, failuresBefore: failures) }
+                failures = step.failures
+                status(step.summary)
+                if Task.isShuttingDownGracefully { return }
+                // Sleep in real seconds until the next due instant of the (possibly simulated) clock; a wake from
+                // `onChange` or the stop ends the sleep early.
+                let seconds = step.next.map { $0.timeIntervalSince(engine.clock.now()) } ?? 86_400
+                guard seconds > 0 else { continue }
+                let timer = Task {
+                    guard (try? await Task.sleep(for: .seconds(min(seconds, 86_400)))) != nil else { return }
+                    waker.yield()
+                }
+                _ = await iterator.next()
+                timer.cancel()
             }
-            status(summary)
+        } onGracefulShutdown: { [engine] in
+            engine.drainControl.requestStop()
+            waker.yield()
+        }
+    }
 
-            condition.lock()
-            running = false
-            _nextWake = next
-            if !woken && !stopping {
-                // Sleep in real seconds until the next due instant of the (possibly simulated) clock.
-                let seconds = next.map { $0.timeIntervalSince(engine.clock.now()) } ?? 86_400
-                if seconds > 0 { condition.wait(until: Date().addingTimeInterval(min(seconds, 86_400))) }
-            }
-            woken = false
-            condition.unlock()
+    /// One cycle and what follows from it, on a pool thread.
+    private static func cycle(_ engine: BillingEngine, failuresBefore: Int) -> (summary: String, next: Date?, failures: Int) {
+        do {
+            let report = try engine.runCycle()
+            engine.recordSuccess()
+            return (engine.statusLine(lastCycle: report), planNextWake(engine), 0)
+        } catch {
+            let failures = failuresBefore + 1
+            let retryAt = engine.clock.now().addingTimeInterval(TimeInterval(FaultBackoff.seconds(afterFailures: failures)))
+            engine.recordFailure(error, retryAt: retryAt)
+            return (engine.statusLine(nextWake: retryAt), retryAt, failures)
         }
     }
 
     /// The earliest instant anything becomes due (`Store.nextWakeAt`: template runs, past-due boundaries,
-    /// reminders, outbox attempts and leases). Work queued by a control command wakes the scheduler through `wake()`.
-    private func planNextWake() -> Date? {
+    /// reminders, outbox attempts and leases). Work queued by a control command wakes the scheduler through `onChange`.
+    private static func planNextWake(_ engine: BillingEngine) -> Date? {
         guard let next = (try? engine.store.nextWakeAt()) ?? nil else { return nil }
         return Date(timeIntervalSince1970: TimeInterval(next))
     }

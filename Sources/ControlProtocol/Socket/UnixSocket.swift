@@ -82,20 +82,9 @@ public enum UnixSocket {
         return fd
     }
 
-    public static func peerCredentials(_ fd: Int32) -> PeerCredentials? {
-        // struct ucred (pid, uid, gid) is hidden behind _GNU_SOURCE in Glibc's headers; its layout is fixed.
-        var credentials = PeerCredentials(pid: 0, uid: 0, gid: 0)
-        var length = socklen_t(MemoryLayout<PeerCredentials>.size)
-        guard getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) == 0 else { return nil }
-        return credentials
-    }
-
-    /// Waits until `fd` is readable (or writable) or the deadline passes; false on timeout, and false as soon as
-    /// `cancel` (a pipe that stays readable once written) becomes readable.
-    static func wait(_ fd: Int32, forWriting: Bool = false, until deadline: ContinuousClock.Instant?,
-                     cancel: Int32? = nil) -> Bool {
+    /// Waits until `fd` is readable (or writable) or the deadline passes; false on timeout.
+    static func wait(_ fd: Int32, forWriting: Bool = false, until deadline: ContinuousClock.Instant?) -> Bool {
         var entries = [pollfd(fd: fd, events: Int16(forWriting ? POLLOUT : POLLIN), revents: 0)]
-        if let cancel { entries.append(pollfd(fd: cancel, events: Int16(POLLIN), revents: 0)) }
         while true {
             var timeout: Int32 = -1
             if let deadline {
@@ -105,7 +94,7 @@ public enum UnixSocket {
                 timeout = Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1)
             }
             let rc = poll(&entries, nfds_t(entries.count), timeout)
-            if rc > 0 { return entries.count == 1 || entries[1].revents == 0 }
+            if rc > 0 { return true }
             if rc == 0 { return false }
             if errno != EINTR { return true }  // let the following read/write report the error
         }
@@ -148,18 +137,13 @@ struct LineReader {
     enum Outcome {
         case line([UInt8])
         case end
-        /// The deadline passed, or the cancel pipe became readable.
+        /// The deadline passed.
         case timedOut
         case tooLong
     }
 
     let fd: Int32
     let maxLineBytes: Int
-    /// Whether bytes left without a newline when the peer half-closes count as a last line: the server answers a
-    /// client that wrote its request and shut down its sending side without the final newline.
-    var acceptsUnterminatedLastLine = false
-    /// A pipe that, once readable, interrupts any wait (the server's stop).
-    var cancel: Int32?
     private var buffer: [UInt8] = []
     private var chunk = [UInt8](repeating: 0, count: 64 * 1024)
 
@@ -178,13 +162,9 @@ struct LineReader {
             }
             scanned = buffer.count
             if buffer.count > maxLineBytes { return .tooLong }
-            guard UnixSocket.wait(fd, until: deadline, cancel: cancel) else { return .timedOut }
+            guard UnixSocket.wait(fd, until: deadline) else { return .timedOut }
             let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n == 0 {
-                guard acceptsUnterminatedLastLine, !buffer.isEmpty else { return .end }
-                defer { buffer.removeAll() }
-                return .line(buffer)
-            }
+            if n == 0 { return .end }
             if n < 0 {
                 if errno == EINTR || errno == EAGAIN { continue }
                 return .end
