@@ -36,6 +36,10 @@ public struct CommandRouter: Sendable {
     }
 
     private func route(_ request: ControlRequest, peer: UnixSocket.PeerCredentials?) -> ControlResponse {
+        // Before anything else: a client of another version might mean something else by the same command.
+        if let refusal = ControlProtocolVersion.refusal(for: request.version) {
+            return .failure(refusal)
+        }
         guard let command = commands[request.command] else {
             return .failure(BillingError(
                 .unknownCommand,
@@ -77,6 +81,27 @@ extension CommandRouter {
     }
 }
 
+extension CommandRouter.Command {
+    /// A command whose arguments and answer are typed (ControlProtocol's `Messages/`): the arguments are decoded
+    /// strictly (a missing, mistyped or unknown argument is refused naming it), the answer encoded field by field.
+    static func typed<Request: Decodable & Sendable, Answer: Encodable & Sendable>(
+        _ request: Request.Type, mutating: Bool, _ run: @escaping @Sendable (BillingEngine, Request) throws -> Answer
+    ) -> Self {
+        .init(mutating: mutating) { engine, args in
+            let request = try JSONValueDecoder.requests.decode(Request.self, from: args.value)
+            return try JSONValueEncoder().encode(try run(engine, request))
+        }
+    }
+
+    /// A command with a typed answer whose arguments are still read one by one (lists and `preview`, whose
+    /// numbers may come as text and whose refusals name their own codes).
+    static func answering<Answer: Encodable & Sendable>(
+        mutating: Bool, _ run: @escaping @Sendable (BillingEngine, Arguments) throws -> Answer
+    ) -> Self {
+        .init(mutating: mutating) { engine, args in try JSONValueEncoder().encode(try run(engine, args)) }
+    }
+}
+
 /// Typed access to a request's `args`, refusing wrong types with INVALID_REQUEST.
 struct Arguments {
     let value: JSONValue
@@ -93,6 +118,14 @@ struct Arguments {
 
     func requiredString(_ name: String) throws -> String {
         guard let text = try string(name), !text.isEmpty else {
+            throw BillingError(.invalidRequest, "Argument '\(name)' is required.", field: name)
+        }
+        return text
+    }
+
+    /// A required text given as an empty string is as good as missing.
+    static func nonEmpty(_ text: String, _ name: String) throws -> String {
+        guard !text.isEmpty else {
             throw BillingError(.invalidRequest, "Argument '\(name)' is required.", field: name)
         }
         return text

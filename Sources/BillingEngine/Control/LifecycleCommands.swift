@@ -16,17 +16,17 @@ enum LifecycleCommands {
                 }),
             ]
         }),
-        ("pay", .init(mutating: true) { engine, args in
-            let typeText = try args.requiredString("type")
+        ("pay", .typed(PayArguments.self, mutating: true) { engine, arguments in
+            let typeText = try Arguments.nonEmpty(arguments.type, "type")
             guard let type = PaymentType(rawValue: typeText) else {
                 throw BillingError(.invalidRequest, "Payment type '\(typeText.prefix(20))' is not one of ach, cash, cc, check.",
                                    field: "type")
             }
             let request = PaymentRequest(
-                number: try args.requiredString("number"), amount: try args.requiredString("amount"), type: type,
-                refNo: try args.string("ref"), paymentDate: try args.string("date"),
-                payerName: try args.string("payerName"), payerEmail: try args.string("payerEmail"),
-                notes: try args.string("notes"))
+                number: try Arguments.nonEmpty(arguments.number, "number"),
+                amount: try Arguments.nonEmpty(arguments.amount, "amount"), type: type,
+                refNo: arguments.ref, paymentDate: arguments.date,
+                payerName: arguments.payerName, payerEmail: arguments.payerEmail, notes: arguments.notes)
             for (name, value) in [("ref", request.refNo), ("payerName", request.payerName),
                                   ("payerEmail", request.payerEmail), ("notes", request.notes)] {
                 if let value, value.count > 1_000 {
@@ -39,12 +39,11 @@ enum LifecycleCommands {
             }
             let outcome = try engine.applyPayment(request)
             let currency = Currency(code: outcome.currency)
-            let money = { (minor: Int64) in JSONValue.string(currency?.format(minor) ?? String(minor)) }
-            return [
-                "paymentId": JSONValue(Int(outcome.paymentId)), "amount": money(outcome.amount),
-                "duplicate": .bool(outcome.duplicate), "status": .string(outcome.status), "paid": money(outcome.paid),
-                "balance": money(outcome.balance), "currency": .string(outcome.currency),
-            ]
+            let money = { (minor: Int64) in currency?.format(minor) ?? String(minor) }
+            return PaymentAnswer(
+                paymentId: outcome.paymentId, amount: money(outcome.amount), duplicate: outcome.duplicate,
+                status: outcome.status, paid: money(outcome.paid), balance: money(outcome.balance),
+                currency: outcome.currency)
         }),
         ("cancel", .init(mutating: true) { engine, args in
             let outcome = try engine.cancel(number: try args.requiredString("number"))

@@ -35,11 +35,13 @@ struct ListPage {
     /// What the store is asked for: one row more than the page, so the answer knows whether another page follows.
     var fetch: Int { limit + 1 }
 
-    /// `{"<key>": [items], "next": cursor | null}` from the rows the store gave for `fetch`.
-    func answer<Row>(_ key: String, _ rows: [Row], id: (Row) -> Int64, item: (Row) -> JSONValue) -> JSONValue {
+    /// The page's items and the cursor of the next page (nil on the last), from the rows the store gave for `fetch`.
+    func items<Row, Item>(_ rows: [Row], id: (Row) -> Int64, item: (Row) throws -> Item) rethrows
+        -> (items: [Item], next: String?)
+    {
         let page = rows.prefix(limit)
-        let next: JSONValue = rows.count > limit ? page.last.map { .string(Self.encode(id($0), list: list)) } ?? .null : .null
-        return .object([JSONMember(key: key, value: .array(page.map(item))), JSONMember(key: "next", value: next)])
+        let next = rows.count > limit ? page.last.map { Self.encode(id($0), list: list) } : nil
+        return (try page.map(item), next)
     }
 
     static func encode(_ id: Int64, list: String) -> String {

@@ -14,18 +14,19 @@ enum OutboxCommands {
                 "dead": JSONValue(report.dead),
             ]
         }),
-        ("outbox.list", .init(mutating: false) { engine, args in
+        ("outbox.list", .answering(mutating: false) { engine, args in
             let page = try ListPage("outbox", args)
             let messages = try engine.outboxMessages(
                 status: try status(args), before: page.before, limit: page.fetch)
-            return page.answer("messages", messages, id: \.id, item: json)
+            let (items, next) = page.items(messages, id: \.id, item: OutboxMessageAnswer.init)
+            return OutboxListAnswer(messages: items, next: next)
         }),
-        ("outbox.retry", .init(mutating: true) { engine, args in
+        ("outbox.retry", .answering(mutating: true) { engine, args in
             let text = try args.requiredString("id")
             guard let id = Int64(text), id > 0 else {
                 throw BillingError(.invalidRequest, "Argument 'id' must be an outbox message id (a whole number).", field: "id")
             }
-            return json(try engine.retryOutbox(id: id))
+            return OutboxMessageAnswer(try engine.retryOutbox(id: id))
         }),
     ]
 
@@ -37,19 +38,17 @@ enum OutboxCommands {
         }
         return status
     }
+}
 
-    static func json(_ m: OutboxMessage) -> JSONValue {
-        func instant(_ seconds: Int64?) -> JSONValue {
-            seconds.map { .string(ISO8601.formatUTC(Date(timeIntervalSince1970: TimeInterval($0)))) } ?? .null
+extension OutboxMessageAnswer {
+    init(_ m: OutboxMessage) {
+        func instant(_ seconds: Int64?) -> String? {
+            seconds.map { ISO8601.formatUTC(Date(timeIntervalSince1970: TimeInterval($0))) }
         }
-        func text(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
-        return [
-            "id": JSONValue(Int(m.id)), "invoiceNumber": text(m.invoiceNumber), "channel": .string(m.channel.rawValue),
-            "kind": .string(m.kind), "recipient": .string(m.recipient), "status": .string(m.status.rawValue),
-            "attempts": JSONValue(m.attempts), "nextAttemptAt": instant(m.nextAttemptAt),
-            "lastErrorCode": text(m.lastErrorCode), "lastError": text(m.lastError),
-            "providerMessageId": text(m.providerMessageId), "idempotencyKey": .string(m.idempotencyKey),
-            "createdAt": instant(m.createdAt), "sentAt": instant(m.sentAt),
-        ]
+        self.init(
+            id: m.id, invoiceNumber: m.invoiceNumber, channel: m.channel.rawValue, kind: m.kind, recipient: m.recipient,
+            status: m.status.rawValue, attempts: m.attempts, nextAttemptAt: instant(m.nextAttemptAt),
+            lastErrorCode: m.lastErrorCode, lastError: m.lastError, providerMessageId: m.providerMessageId,
+            idempotencyKey: m.idempotencyKey, createdAt: instant(m.createdAt), sentAt: instant(m.sentAt))
     }
 }
