@@ -35,14 +35,12 @@ struct Pay: ParsableCommand {
     @Option(help: "Free-text notes.") var notes: String?
 
     func run() throws {
-        var args: [(String, JSONValue)] = [("number", .string(number)), ("amount", .string(amount)), ("type", .string(type))]
-        for (key, value) in [("ref", ref), ("date", date), ("payerName", payerName), ("payerEmail", payerEmail),
-                             ("notes", notes)] {
-            if let value { args.append((key, .string(value))) }
-        }
-        try options.send("pay", args) { r in
-            let prefix = r["duplicate"]?.boolValue == true ? "already applied (same RefNo): payment" : "applied payment"
-            return "\(prefix) \(Table.text(r["paymentId"] ?? .null)) of \(Table.text(r["amount"] ?? .null)) \(Table.text(r["currency"] ?? .null)); invoice \(Table.text(r["status"] ?? .null)), paid \(Table.text(r["paid"] ?? .null)), balance \(Table.text(r["balance"] ?? .null))"
+        let arguments = PayArguments(
+            number: number, amount: amount, type: type, ref: ref, date: date, payerName: payerName,
+            payerEmail: payerEmail, notes: notes)
+        try options.send("pay", arguments: arguments, answer: PaymentAnswer.self) { p in
+            let prefix = p.duplicate ? "already applied (same RefNo): payment" : "applied payment"
+            return "\(prefix) \(p.paymentId) of \(p.amount) \(p.currency); invoice \(p.status), paid \(p.paid), balance \(p.balance)"
         }
     }
 }

@@ -26,15 +26,16 @@ struct Outbox: ParsableCommand {
         @OptionGroup var page: PageOptions
 
         func run() throws {
-            try options.send("outbox.list", (status.map { [("status", .string($0))] } ?? []) + page.args) { result in
+            try options.send("outbox.list", (status.map { [("status", .string($0))] } ?? []) + page.args,
+                             answer: OutboxListAnswer.self) { page in
                 PageOptions.table(
-                    result, headers: ["ID", "INVOICE", "CHANNEL", "KIND", "RECIPIENT", "STATUS", "ATTEMPTS", "NEXT ATTEMPT", "LAST ERROR"],
-                    rows: (result["messages"]?.arrayValue ?? []).map { m in
-                        let error = [m["lastErrorCode"], m["lastError"]].compactMap { $0?.stringValue }.joined(separator: ": ")
-                        return ["id", "invoiceNumber", "channel", "kind", "recipient", "status", "attempts"]
-                            .map { Table.text(m[$0] ?? .null) }
-                            + [m["status"]?.stringValue == "pending" ? Table.text(m["nextAttemptAt"] ?? .null) : "-",
-                               error.isEmpty ? "-" : String(error.prefix(80))]
+                    next: page.next,
+                    headers: ["ID", "INVOICE", "CHANNEL", "KIND", "RECIPIENT", "STATUS", "ATTEMPTS", "NEXT ATTEMPT", "LAST ERROR"],
+                    rows: page.messages.map { m in
+                        let error = [m.lastErrorCode, m.lastError].compactMap { $0 }.joined(separator: ": ")
+                        return [String(m.id), m.invoiceNumber ?? "-", m.channel, m.kind, m.recipient, m.status,
+                                String(m.attempts), m.status == "pending" ? m.nextAttemptAt ?? "-" : "-",
+                                error.isEmpty ? "-" : String(error.prefix(80))]
                     })
             }
         }
@@ -47,8 +48,8 @@ struct Outbox: ParsableCommand {
         @Argument(help: "Outbox message id (see 'outbox list').") var id: Int
 
         func run() throws {
-            try options.send("outbox.retry", [("id", .string(String(id)))]) { m in
-                "outbox message \(Table.text(m["id"] ?? .null)) (\(Table.text(m["channel"] ?? .null)) to \(Table.text(m["recipient"] ?? .null))) is \(Table.text(m["status"] ?? .null)) again"
+            try options.send("outbox.retry", [("id", .string(String(id)))], answer: OutboxMessageAnswer.self) { m in
+                "outbox message \(m.id) (\(m.channel) to \(m.recipient)) is \(m.status) again"
             }
         }
     }

@@ -16,9 +16,9 @@ struct PageOptions: ParsableArguments {
     }
 
     /// A list's table, ended by the command that shows the next page when there is one.
-    static func table(_ result: JSONValue, headers: [String], rows: [[String]]) -> String {
+    static func table(next: String?, headers: [String], rows: [[String]]) -> String {
         let table = Table.render(headers: headers, rows: rows)
-        guard let next = result["next"]?.stringValue else { return table }
+        guard let next else { return table }
         return table + "\nnext page: " + nextPageCommand(after: next)
     }
 

@@ -1,6 +1,15 @@
 /// The `args` of a command that takes none (`status`); any argument given is refused.
 public struct NoArguments: Codable, Sendable, Equatable {
     public init() {}
+
+    /// Opens the object, so that the decoder sees every member as not asked for (a synthesized init would not look).
+    public init(from decoder: any Decoder) throws {
+        _ = try decoder.container(keyedBy: AnyCodingKey.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        _ = encoder.container(keyedBy: AnyCodingKey.self)
+    }
 }
 
 /// `invoices show NUMBER`.
