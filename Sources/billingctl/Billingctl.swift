@@ -11,13 +11,6 @@ struct GlobalOptions: ParsableArguments {
     @Flag(help: "Print the daemon's answer as JSON, for scripts.")
     var json = false
 
-    /// Sends a request and prints the answer; refusals exit 1, an unreachable daemon exits 3.
-    func send(_ command: String, _ args: [(String, JSONValue)] = [], human: (JSONValue) -> String) throws {
-        let result = try exchange(ControlRequest(
-            command: command, args: .object(args.map { JSONMember(key: $0.0, value: $0.1, line: 0) })))
-        print(json ? result.serialized(pretty: true) : human(result))
-    }
-
     /// Sends a request and prints the typed answer: a table from its fields, or with `--json` the daemon's JSON as
     /// it came (the §4 shapes). An answer that does not decode (a daemon of another build) is refused, exit 1,
     /// naming the field, rather than printed with placeholders.

@@ -13,9 +13,10 @@ struct Templates: ParsableCommand {
         @Option(help: "Why (kept in the template's events).") var reason: String?
 
         func run() throws {
-            var args: [(String, JSONValue)] = [("template", .string(template))]
-            if let reason { args.append(("reason", .string(reason))) }
-            try options.send("templates.pause", args) { r in "template \(template) \(Table.text(r["status"] ?? .null))" }
+            try options.send(
+                "templates.pause", arguments: TemplatePauseArguments(template: template, reason: reason),
+                answer: TemplateStatusAnswer.self
+            ) { r in "template \(template) \(r.status)" }
         }
     }
 
@@ -26,9 +27,10 @@ struct Templates: ParsableCommand {
         @Argument(help: "Template Id or RecordGuid (id:N or guid:G when a RecordGuid is another template's Id).") var template: String
 
         func run() throws {
-            try options.send("templates.resume", [("template", .string(template))]) { r in
-                "template \(template) \(Table.text(r["status"] ?? .null))"
-            }
+            try options.send(
+                "templates.resume", arguments: TemplateResumeArguments(template: template),
+                answer: TemplateStatusAnswer.self
+            ) { r in "template \(template) \(r.status)" }
         }
     }
 

@@ -7,10 +7,10 @@ struct Sweep: ParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() throws {
-        try options.send("sweep") { result in
-            var out = ["marked \(result["markedPastDue"]?.intValue ?? 0) invoices past due"]
-            for reminder in result["reminders"]?.arrayValue ?? [] {
-                out.append("  reminder \(Table.text(reminder["level"] ?? .null)) queued for \(Table.text(reminder["number"] ?? .null))")
+        try options.send("sweep", arguments: NoArguments(), answer: SweepAnswer.self) { sweep in
+            var out = ["marked \(sweep.markedPastDue) invoices past due"]
+            for reminder in sweep.reminders {
+                out.append("  reminder \(reminder.level) queued for \(reminder.number)")
             }
             return out.joined(separator: "\n")
         }
@@ -52,8 +52,8 @@ struct Cancel: ParsableCommand {
     @Argument(help: "Invoice number.") var number: String
 
     func run() throws {
-        try options.send("cancel", [("number", .string(number))]) { r in
-            "invoice \(number) \(Table.text(r["status"] ?? .null)); \(Table.text(r["withdrawnMessages"] ?? .null)) pending messages withdrawn"
+        try options.send("cancel", arguments: CancelArguments(number: number), answer: CancelAnswer.self) { c in
+            "invoice \(number) \(c.status); \(c.withdrawnMessages) pending messages withdrawn"
         }
     }
 }
@@ -66,10 +66,10 @@ struct Resend: ParsableCommand {
     @Option(help: "Send to this address or number instead of the customer's.") var to: String?
 
     func run() throws {
-        var args: [(String, JSONValue)] = [("number", .string(number)), ("via", .string(via))]
-        if let to { args.append(("to", .string(to))) }
-        try options.send("resend", args) { r in
-            "queued \(Table.text(r["channel"] ?? .null)) to \(Table.text(r["recipient"] ?? .null)) (outbox \(Table.text(r["outboxId"] ?? .null)))"
+        try options.send(
+            "resend", arguments: ResendArguments(number: number, via: via, to: to), answer: ResendAnswer.self
+        ) { r in
+            "queued \(r.channel) to \(r.recipient) (outbox \(r.outboxId))"
         }
     }
 }

@@ -7,9 +7,8 @@ struct Drain: ParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() throws {
-        try options.send("drain") { r in
-            let count = { (key: String) in r[key]?.intValue ?? 0 }
-            return "claimed \(count("claimed")): sent \(count("sent")), retrying \(count("retrying")), failed \(count("failed")), dead \(count("dead"))"
+        try options.send("drain", arguments: NoArguments(), answer: DrainAnswer.self) { d in
+            "claimed \(d.claimed): sent \(d.sent), retrying \(d.retrying), failed \(d.failed), dead \(d.dead)"
         }
     }
 }

@@ -50,6 +50,24 @@ struct TypedControlMessageTests {
             "--json", "pay", number, "--amount", "1.00", "--type", "cash").json())
         #expect(!paid.duplicate && paid.currency == invoice.currency)
         try answer(daemon, OutboxListAnswer.self, "outbox", "list")
+
+        // The commands that change things: each once, --json, decoded.
+        func changed<Answer: Decodable>(_ type: Answer.Type, _ arguments: String...) throws -> Answer {
+            let result = try runProgram(Products.billingctl, ["--socket", daemon.socket, "--json"] + arguments)
+            #expect(result.exitCode == 0, "\(arguments): \(result.stdout)\(result.stderr)")
+            return try JSONValueDecoder.answers.decode(Answer.self, from: try result.json())
+        }
+        try changed(SweepAnswer.self, "sweep")
+        #expect(try changed(ResendAnswer.self, "resend", number, "--via", "email").channel == "email")
+        try changed(DrainAnswer.self, "drain")
+        #expect(try changed(TemplateStatusAnswer.self, "templates", "pause", "t-courts-sakura").status == "paused")
+        #expect(try changed(TemplateStatusAnswer.self, "templates", "resume", "t-courts-sakura").status == "active")
+        #expect(try changed(MetricsAnswer.self, "metrics").text.contains("billingd_"))
+        let copy = daemon.directory.appendingPathComponent("copy.sqlite").path
+        #expect(try changed(BackupAnswer.self, "backup", copy).bytes > 0)
+        if let unpaid = invoices.invoices.dropFirst().first?.number {
+            #expect(try changed(CancelAnswer.self, "cancel", unpaid).status == "Canceled")
+        }
         #expect(daemon.stop() == 0)
     }
 

@@ -30,13 +30,13 @@ enum CatalogCommands {
         ("templates.show", .typed(TemplateShowArguments.self, mutating: false) { engine, request in
             try TemplateAnswer(try engine.template(try Arguments.nonEmpty(request.template, "template")))
         }),
-        ("templates.pause", .init(mutating: true) { engine, args in
-            let status = try engine.pauseTemplate(try args.requiredString("template"), reason: try args.string("reason"))
-            return ["status": .string(status.rawValue)]
+        ("templates.pause", .typed(TemplatePauseArguments.self, mutating: true) { engine, request in
+            let status = try engine.pauseTemplate(try Arguments.nonEmpty(request.template, "template"), reason: request.reason)
+            return TemplateStatusAnswer(status: status.rawValue)
         }),
-        ("templates.resume", .init(mutating: true) { engine, args in
-            let status = try engine.resumeTemplate(try args.requiredString("template"))
-            return ["status": .string(status.rawValue)]
+        ("templates.resume", .typed(TemplateResumeArguments.self, mutating: true) { engine, request in
+            let status = try engine.resumeTemplate(try Arguments.nonEmpty(request.template, "template"))
+            return TemplateStatusAnswer(status: status.rawValue)
         }),
         ("customers.list", .answering(mutating: false) { engine, args in
             let page = try ListPage("customers", args)

@@ -6,15 +6,13 @@ import Foundation
 /// `sweep`, `pay`, `cancel`, `resend`.
 enum LifecycleCommands {
     static let all: [(String, CommandRouter.Command)] = [
-        ("sweep", .init(mutating: true) { engine, _ in
+        ("sweep", .typed(NoArguments.self, mutating: true) { engine, _ in
             let result = try engine.sweep()
-            return [
-                "markedPastDue": JSONValue(result.markedPastDue),
-                "reminders": .array(result.reminders.map {
-                    ["number": .string($0.number), "level": JSONValue($0.level),
-                     "skippedLevels": .array($0.skipped.map { JSONValue($0) })]
-                }),
-            ]
+            return SweepAnswer(
+                markedPastDue: result.markedPastDue,
+                reminders: result.reminders.map {
+                    QueuedReminder(number: $0.number, level: $0.level, skippedLevels: $0.skipped)
+                })
         }),
         ("pay", .typed(PayArguments.self, mutating: true) { engine, arguments in
             let typeText = try Arguments.nonEmpty(arguments.type, "type")
@@ -45,25 +43,25 @@ enum LifecycleCommands {
                 status: outcome.status, paid: money(outcome.paid), balance: money(outcome.balance),
                 currency: outcome.currency)
         }),
-        ("cancel", .init(mutating: true) { engine, args in
-            let outcome = try engine.cancel(number: try args.requiredString("number"))
-            return ["status": .string(outcome.status.rawValue), "withdrawnMessages": JSONValue(outcome.withdrawn)]
+        ("cancel", .typed(CancelArguments.self, mutating: true) { engine, request in
+            let outcome = try engine.cancel(number: try Arguments.nonEmpty(request.number, "number"))
+            return CancelAnswer(status: outcome.status.rawValue, withdrawnMessages: outcome.withdrawn)
         }),
-        ("resend", .init(mutating: true) { engine, args in
-            let via = try args.requiredString("via")
+        ("resend", .typed(ResendArguments.self, mutating: true) { engine, request in
+            let via = try Arguments.nonEmpty(request.via, "via")
             guard let channel = OutboxChannel(rawValue: via) else {
                 throw BillingError(.invalidRequest, "--via '\(via.prefix(20))' is not one of email, sms, post.", field: "via")
             }
-            let to = try args.string("to")
+            let to = request.to
             if let to, to.count > 254 {
                 throw BillingError(.fieldTooLong, "--to is longer than 254 characters.", field: "to")
             }
             if let to, let refusal = RecipientAddress.refusal(to, via: channel) {
                 throw BillingError(.invalidField, "--to \(refusal).", field: "to")
             }
-            let outcome = try engine.resend(number: try args.requiredString("number"), channel: channel, to: to)
-            return ["outboxId": JSONValue(Int(outcome.outboxId)), "channel": .string(channel.rawValue),
-                    "recipient": .string(outcome.recipient)]
+            let outcome = try engine.resend(
+                number: try Arguments.nonEmpty(request.number, "number"), channel: channel, to: to)
+            return ResendAnswer(outboxId: outcome.outboxId, channel: channel.rawValue, recipient: outcome.recipient)
         }),
     ]
 }

@@ -6,13 +6,11 @@ import Foundation
 /// `drain`, `outbox.list`, `outbox.retry`.
 enum OutboxCommands {
     static let all: [(String, CommandRouter.Command)] = [
-        ("drain", .init(mutating: true) { engine, _ in
+        ("drain", .typed(NoArguments.self, mutating: true) { engine, _ in
             let report = try engine.drainOutbox()
-            return [
-                "claimed": JSONValue(report.claimed), "sent": JSONValue(report.sent),
-                "retrying": JSONValue(report.retrying), "failed": JSONValue(report.failed),
-                "dead": JSONValue(report.dead),
-            ]
+            return DrainAnswer(
+                claimed: report.claimed, sent: report.sent, retrying: report.retrying, failed: report.failed,
+                dead: report.dead)
         }),
         ("outbox.list", .answering(mutating: false) { engine, args in
             let page = try ListPage("outbox", args)

@@ -88,3 +88,54 @@ public struct PayArguments: Codable, Sendable, Equatable {
         self.notes = notes
     }
 }
+
+/// `templates pause ID [--reason R]`.
+public struct TemplatePauseArguments: Codable, Sendable, Equatable {
+    public var template: String
+    public var reason: String?
+
+    public init(template: String, reason: String?) {
+        self.template = template
+        self.reason = reason
+    }
+}
+
+/// `templates resume ID`.
+public struct TemplateResumeArguments: Codable, Sendable, Equatable {
+    public var template: String
+
+    public init(template: String) {
+        self.template = template
+    }
+}
+
+/// `cancel NUMBER`.
+public struct CancelArguments: Codable, Sendable, Equatable {
+    public var number: String
+
+    public init(number: String) {
+        self.number = number
+    }
+}
+
+/// `resend NUMBER --via email|sms|post [--to ADDRESS]`.
+public struct ResendArguments: Codable, Sendable, Equatable {
+    public var number: String
+    public var via: String
+    public var to: String?
+
+    public init(number: String, via: String, to: String?) {
+        self.number = number
+        self.via = via
+        self.to = to
+    }
+}
+
+/// `backup FILE`: an absolute path, written by the daemon with its own rights.
+public struct BackupArguments: Codable, Sendable, Equatable {
+    public var path: String
+
+    public init(path: String) {
+        self.path = path
+    }
+}
