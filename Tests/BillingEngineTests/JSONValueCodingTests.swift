@@ -95,6 +95,16 @@ struct JSONValueCodingTests {
         #expect(error.field == "balance")
     }
 
+    @Test func everyIntegerWidthIsWrittenAsItsLiteral() throws {
+        struct Widths: Codable, Equatable { var a: Int8; var b: UInt16; var c: Int32; var d: UInt64; var e: Float }
+        let widths = Widths(a: -128, b: 65_535, c: -7, d: 18_446_744_073_709_551_615, e: 0.25)
+        let json = try JSONValueEncoder().encode(widths)
+        #expect(json.serialized() == #"{"a":-128,"b":65535,"c":-7,"d":18446744073709551615,"e":0.25}"#)
+        #expect(try JSONValueDecoder.answers.decode(Widths.self, from: json) == widths)
+        let overflow: JSONValue = ["a": 128, "b": 0, "c": 0, "d": 0, "e": 0]
+        #expect(throws: BillingError.self) { try JSONValueDecoder.answers.decode(Widths.self, from: overflow) }
+    }
+
     @Test func orderedCountsAndErrorBodiesKeepTheWireShape() throws {
         let counts = StatusCounts([("Draft", 0), ("Due", 3), ("PastDue", 1)])
         let json = try JSONValueEncoder().encode(counts)

@@ -52,6 +52,7 @@ struct TypedControlMessageTests {
         try answer(daemon, OutboxListAnswer.self, "outbox", "list")
 
         // The commands that change things: each once, --json, decoded.
+        @discardableResult
         func changed<Answer: Decodable>(_ type: Answer.Type, _ arguments: String...) throws -> Answer {
             let result = try runProgram(Products.billingctl, ["--socket", daemon.socket, "--json"] + arguments)
             #expect(result.exitCode == 0, "\(arguments): \(result.stdout)\(result.stderr)")

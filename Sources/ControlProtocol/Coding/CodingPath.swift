@@ -2,7 +2,7 @@
 func fieldPath(_ path: [any CodingKey]) -> String {
     var out = ""
     for key in path {
-        if let index = key.intValue, key.stringValue.hasPrefix("Index ") || key.stringValue == String(index) {
+        if let index = key.intValue, key.stringValue == String(index) {
             out += "[\(index)]"
         } else {
             if !out.isEmpty { out += "." }

@@ -98,11 +98,8 @@ func encodeValue<T: Encodable>(_ value: T, into node: EncodingNode, codingPath: 
     case let json as JSONValue: node.content = .leaf(json)
     case let text as String: node.content = .leaf(.string(text))
     case let flag as Bool: node.content = .leaf(.bool(flag))
-    case let number as Int: node.content = .leaf(.number(String(number)))
-    case let number as Int64: node.content = .leaf(.number(String(number)))
-    case let number as Int32: node.content = .leaf(.number(String(number)))
-    case let number as UInt64: node.content = .leaf(.number(String(number)))
-    case let number as UInt: node.content = .leaf(.number(String(number)))
+    case let number as any BinaryInteger: node.content = .leaf(.number(String(describing: number)))
+    case let number as Float: try encodeValue(Double(number), into: node, codingPath: codingPath)
     case let number as Double:
         guard number.isFinite else {
             throw EncodingError.invalidValue(
