@@ -14,15 +14,6 @@ struct GlobalOptions: ParsableArguments {
     /// Sends a request and prints the typed answer: a table from its fields, or with `--json` the daemon's JSON as
     /// it came (the §4 shapes). An answer that does not decode (a daemon of another build) is refused, exit 1,
     /// naming the field, rather than printed with placeholders.
-    func send<Answer: Decodable>(
-        _ command: String, _ args: [(String, JSONValue)] = [], answer: Answer.Type, human: (Answer) -> String
-    ) throws {
-        try send(ControlRequest(
-            command: command, args: .object(args.map { JSONMember(key: $0.0, value: $0.1, line: 0) })),
-                 answer: answer, human: human)
-    }
-
-    /// The same with typed arguments.
     func send<Arguments: Encodable, Answer: Decodable>(
         _ command: String, arguments: Arguments, answer: Answer.Type, human: (Answer) -> String
     ) throws {

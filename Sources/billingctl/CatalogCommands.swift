@@ -41,7 +41,7 @@ struct Templates: ParsableCommand {
         @OptionGroup var page: PageOptions
 
         func run() throws {
-            try options.send("templates.list", page.args, answer: TemplateListAnswer.self) { page in
+            try options.send("templates.list", arguments: page.arguments, answer: TemplateListAnswer.self) { page in
                 PageOptions.table(
                     next: page.next, headers: ["ID", "RECORD GUID", "CUSTOMER", "REPEAT", "STATUS", "NEXT RUN", "TOTAL"],
                     rows: page.templates.map { t in
@@ -85,7 +85,7 @@ struct Customers: ParsableCommand {
         @OptionGroup var page: PageOptions
 
         func run() throws {
-            try options.send("customers.list", page.args, answer: CustomerListAnswer.self) { page in
+            try options.send("customers.list", arguments: page.arguments, answer: CustomerListAnswer.self) { page in
                 PageOptions.table(
                     next: page.next, headers: ["CUSTOMER GUID", "NAME", "E-MAIL", "MOBILE", "SMS CONSENT"],
                     rows: page.customers.map { c in

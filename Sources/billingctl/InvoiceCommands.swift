@@ -34,8 +34,9 @@ struct Preview: ParsableCommand {
     @Option(help: "How many runs (1–1000).") var count = 12
 
     func run() throws {
-        try options.send("preview", [("template", .string(template)), ("count", JSONValue(count))],
-                         answer: PreviewAnswer.self) { preview in
+        try options.send(
+            "preview", arguments: PreviewArguments(template: template, count: JSONValue(count)), answer: PreviewAnswer.self
+        ) { preview in
             Table.render(
                 headers: ["RUN AT", "ISSUE DATE", "DUE DATE", "EXC VAT", "VAT", "INC VAT"],
                 rows: preview.runs.map { r in
@@ -61,9 +62,10 @@ struct Invoices: ParsableCommand {
         @OptionGroup var page: PageOptions
 
         func run() throws {
-            let filters = [("status", status), ("customer", customer), ("template", template), ("from", from), ("to", to)]
-                .compactMap { name, value in value.map { (name, JSONValue.string($0)) } }
-            try options.send("invoices.list", filters + page.args, answer: InvoiceListAnswer.self) { page in
+            let arguments = InvoiceListArguments(
+                status: status, customer: customer, template: template, from: from, to: to,
+                limit: page.arguments.limit, after: page.arguments.after)
+            try options.send("invoices.list", arguments: arguments, answer: InvoiceListAnswer.self) { page in
                 PageOptions.table(
                     next: page.next, headers: ["NUMBER", "STATUS", "TEMPLATE", "ISSUED", "DUE", "TOTAL", "BALANCE"],
                     rows: page.invoices.map { i in

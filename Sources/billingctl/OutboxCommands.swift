@@ -25,8 +25,8 @@ struct Outbox: ParsableCommand {
         @OptionGroup var page: PageOptions
 
         func run() throws {
-            try options.send("outbox.list", (status.map { [("status", .string($0))] } ?? []) + page.args,
-                             answer: OutboxListAnswer.self) { page in
+            let arguments = OutboxListArguments(status: status, limit: page.arguments.limit, after: page.arguments.after)
+            try options.send("outbox.list", arguments: arguments, answer: OutboxListAnswer.self) { page in
                 PageOptions.table(
                     next: page.next,
                     headers: ["ID", "INVOICE", "CHANNEL", "KIND", "RECIPIENT", "STATUS", "ATTEMPTS", "NEXT ATTEMPT", "LAST ERROR"],
@@ -47,7 +47,9 @@ struct Outbox: ParsableCommand {
         @Argument(help: "Outbox message id (see 'outbox list').") var id: Int
 
         func run() throws {
-            try options.send("outbox.retry", [("id", .string(String(id)))], answer: OutboxMessageAnswer.self) { m in
+            try options.send(
+                "outbox.retry", arguments: OutboxRetryArguments(id: String(id)), answer: OutboxMessageAnswer.self
+            ) { m in
                 "outbox message \(m.id) (\(m.channel) to \(m.recipient)) is \(m.status) again"
             }
         }

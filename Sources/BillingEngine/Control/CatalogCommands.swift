@@ -16,8 +16,8 @@ enum CatalogCommands {
                 customers: outcome.customers,
                 templates: outcome.templates.map { TemplateReference(id: $0.id, recordGuid: $0.recordGuid) })
         }),
-        ("templates.list", .answering(mutating: false) { engine, args in
-            let page = try ListPage("templates", args)
+        ("templates.list", .typed(PageArguments.self, mutating: false) { engine, request in
+            let page = try ListPage("templates", limit: request.limit, after: request.after)
             let templates = try engine.templates(before: page.before, limit: page.fetch)
             let (items, next) = page.items(templates, id: \.id) { t in
                 TemplateSummary(
@@ -38,8 +38,8 @@ enum CatalogCommands {
             let status = try engine.resumeTemplate(try Arguments.nonEmpty(request.template, "template"))
             return TemplateStatusAnswer(status: status.rawValue)
         }),
-        ("customers.list", .answering(mutating: false) { engine, args in
-            let page = try ListPage("customers", args)
+        ("customers.list", .typed(PageArguments.self, mutating: false) { engine, request in
+            let page = try ListPage("customers", limit: request.limit, after: request.after)
             let customers = try engine.customers(before: page.before, limit: page.fetch)
             let (items, next) = page.items(customers, id: { $0.id ?? 0 }, item: CustomerAnswer.init)
             return CustomerListAnswer(customers: items, next: next)

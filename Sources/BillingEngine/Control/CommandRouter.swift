@@ -8,7 +8,7 @@ import Logging
 public struct CommandRouter: Sendable {
     struct Command: Sendable {
         let mutating: Bool
-        let run: @Sendable (BillingEngine, Arguments) throws -> JSONValue
+        let run: @Sendable (BillingEngine, JSONValue) throws -> JSONValue
     }
 
     let engine: BillingEngine
@@ -63,7 +63,7 @@ public struct CommandRouter: Sendable {
                 metadata: Self.peerMetadata(peer))
         }
         do {
-            return .success(try command.run(engine, Arguments(request.args)))
+            return .success(try command.run(engine, request.args))
         } catch let error as BillingError {
             return .failure(error)
         } catch {
@@ -82,47 +82,20 @@ extension CommandRouter {
 }
 
 extension CommandRouter.Command {
-    /// A command whose arguments and answer are typed (ControlProtocol's `Messages/`): the arguments are decoded
-    /// strictly (a missing, mistyped or unknown argument is refused naming it), the answer encoded field by field.
+    /// A command with typed arguments and answer (ControlProtocol's `Messages/`): the arguments are decoded strictly
+    /// (a missing, mistyped or unknown argument is refused naming it), the answer is encoded field by field.
     static func typed<Request: Decodable & Sendable, Answer: Encodable & Sendable>(
         _ request: Request.Type, mutating: Bool, _ run: @escaping @Sendable (BillingEngine, Request) throws -> Answer
     ) -> Self {
         .init(mutating: mutating) { engine, args in
-            let request = try JSONValueDecoder.requests.decode(Request.self, from: args.value)
+            let request = try JSONValueDecoder.requests.decode(Request.self, from: args)
             return try JSONValueEncoder().encode(try run(engine, request))
         }
     }
-
-    /// A command with a typed answer whose arguments are still read one by one (lists and `preview`, whose
-    /// numbers may come as text and whose refusals name their own codes).
-    static func answering<Answer: Encodable & Sendable>(
-        mutating: Bool, _ run: @escaping @Sendable (BillingEngine, Arguments) throws -> Answer
-    ) -> Self {
-        .init(mutating: mutating) { engine, args in try JSONValueEncoder().encode(try run(engine, args)) }
-    }
 }
 
-/// Typed access to a request's `args`, refusing wrong types with INVALID_REQUEST.
-struct Arguments {
-    let value: JSONValue
-
-    init(_ value: JSONValue) { self.value = value }
-
-    func string(_ name: String) throws -> String? {
-        guard let field = value[name], !field.isNull else { return nil }
-        guard let text = field.stringValue else {
-            throw BillingError(.invalidRequest, "Argument '\(name)' must be a string.", field: name)
-        }
-        return text
-    }
-
-    func requiredString(_ name: String) throws -> String {
-        guard let text = try string(name), !text.isEmpty else {
-            throw BillingError(.invalidRequest, "Argument '\(name)' is required.", field: name)
-        }
-        return text
-    }
-
+/// The checks on decoded arguments that their types cannot state, refused like the decoder's own.
+enum Arguments {
     /// A required text given as an empty string is as good as missing.
     static func nonEmpty(_ text: String, _ name: String) throws -> String {
         guard !text.isEmpty else {
@@ -131,8 +104,9 @@ struct Arguments {
         return text
     }
 
-    func int(_ name: String, range: ClosedRange<Int>) throws -> Int? {
-        guard let field = value[name], !field.isNull else { return nil }
+    /// A whole number in `range`, given as a JSON number or its text; nil when absent or null.
+    static func wholeNumber(_ field: JSONValue?, _ name: String, range: ClosedRange<Int>) throws -> Int? {
+        guard let field, !field.isNull else { return nil }
         guard let number = field.intValue ?? field.stringValue.flatMap({ Int($0) }), range.contains(number) else {
             throw BillingError(
                 .invalidRequest, "Argument '\(name)' must be a whole number in \(range.lowerBound)…\(range.upperBound).",

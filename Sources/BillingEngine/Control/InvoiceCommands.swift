@@ -20,9 +20,9 @@ enum InvoiceCommands {
                 paused: report.paused.map { PausedTemplate(templateId: $0.templateId, reason: $0.reason) },
                 refused: report.refused.map { RefusedTemplate(templateId: $0.templateId, error: ErrorBody($0.error)) })
         }),
-        ("preview", .answering(mutating: false) { engine, args in
-            let count = try args.int("count", range: 1...1_000) ?? 12
-            let (template, invoices) = try engine.preview(try args.requiredString("template"), count: count)
+        ("preview", .typed(PreviewArguments.self, mutating: false) { engine, request in
+            let count = try Arguments.wholeNumber(request.count, "count", range: 1...1_000) ?? 12
+            let (template, invoices) = try engine.preview(try Arguments.nonEmpty(request.template, "template"), count: count)
             return PreviewAnswer(
                 template: TemplateReference(id: template.id ?? 0, recordGuid: template.recordGuid),
                 runs: invoices.map { invoice in
@@ -38,10 +38,10 @@ enum InvoiceCommands {
                         })
                 })
         }),
-        ("invoices.list", .answering(mutating: false) { engine, args in
-            let page = try ListPage("invoices", args)
+        ("invoices.list", .typed(InvoiceListArguments.self, mutating: false) { engine, request in
+            let page = try ListPage("invoices", limit: request.limit, after: request.after)
             let invoices = try engine.invoices(
-                try invoiceFilter(engine, args), before: page.before, limit: page.fetch)
+                try invoiceFilter(engine, request), before: page.before, limit: page.fetch)
             let (items, next) = page.items(invoices, id: \.id) { i in
                 let money = { (minor: Int64) in Currency(code: i.currency)?.format(minor) ?? String(minor) }
                 return InvoiceSummary(
@@ -59,19 +59,19 @@ enum InvoiceCommands {
 
 extension InvoiceCommands {
     /// The filters of `invoices list`, each refused with its own field named when it is not valid.
-    static func invoiceFilter(_ engine: BillingEngine, _ args: Arguments) throws -> InvoiceListFilter {
+    static func invoiceFilter(_ engine: BillingEngine, _ request: InvoiceListArguments) throws -> InvoiceListFilter {
         var filter = InvoiceListFilter()
-        if let text = try args.string("status") {
+        if let text = request.status {
             guard let status = InvoiceStatus(rawValue: text) else {
                 let known = InvoiceStatus.allCases.map(\.rawValue).joined(separator: ", ")
                 throw BillingError(.invalidField, "Unknown status '\(text)'; use one of \(known).", field: "status")
             }
             filter.status = status
         }
-        if let guid = try args.string("customer") {
+        if let guid = request.customer {
             filter.customerId = try engine.customerID(guid: guid)
         }
-        if let reference = try args.string("template") {
+        if let reference = request.template {
             do {
                 filter.templateId = try engine.template(reference).id
             } catch var error as BillingError where error.code == .templateNotFound {
@@ -79,8 +79,8 @@ extension InvoiceCommands {
                 throw error
             }
         }
-        for (name, option) in [("from", "--from"), ("to", "--to")] {
-            guard let text = try args.string(name) else { continue }
+        for (name, option, value) in [("from", "--from", request.from), ("to", "--to", request.to)] {
+            guard let text = value else { continue }
             guard LocalDate(iso: text) != nil else {
                 throw BillingError(.invalidDate, "\(option) must be an issue date YYYY-MM-DD, not '\(text.prefix(64))'.", field: name)
             }

@@ -16,9 +16,9 @@ struct ListPage {
     /// Rows below this id; nil on the first page.
     let before: Int64?
 
-    init(_ list: String, _ args: Arguments) throws {
+    init(_ list: String, limit field: JSONValue?, after: String?) throws {
         self.list = list
-        if let field = args.value["limit"], !field.isNull {
+        if let field, !field.isNull {
             guard let limit = field.intValue ?? field.stringValue.flatMap({ Int($0) }),
                   (1...Self.maxLimit).contains(limit) else {
                 throw BillingError(
@@ -29,7 +29,7 @@ struct ListPage {
         } else {
             limit = Self.defaultLimit
         }
-        before = try args.string("after").map { try Self.decode($0, list: list) }
+        before = try after.map { try Self.decode($0, list: list) }
     }
 
     /// What the store is asked for: one row more than the page, so the answer knows whether another page follows.

@@ -12,15 +12,15 @@ enum OutboxCommands {
                 claimed: report.claimed, sent: report.sent, retrying: report.retrying, failed: report.failed,
                 dead: report.dead)
         }),
-        ("outbox.list", .answering(mutating: false) { engine, args in
-            let page = try ListPage("outbox", args)
+        ("outbox.list", .typed(OutboxListArguments.self, mutating: false) { engine, request in
+            let page = try ListPage("outbox", limit: request.limit, after: request.after)
             let messages = try engine.outboxMessages(
-                status: try status(args), before: page.before, limit: page.fetch)
+                status: try status(request.status), before: page.before, limit: page.fetch)
             let (items, next) = page.items(messages, id: \.id, item: OutboxMessageAnswer.init)
             return OutboxListAnswer(messages: items, next: next)
         }),
-        ("outbox.retry", .answering(mutating: true) { engine, args in
-            let text = try args.requiredString("id")
+        ("outbox.retry", .typed(OutboxRetryArguments.self, mutating: true) { engine, request in
+            let text = try Arguments.nonEmpty(request.id, "id")
             guard let id = Int64(text), id > 0 else {
                 throw BillingError(.invalidRequest, "Argument 'id' must be an outbox message id (a whole number).", field: "id")
             }
@@ -28,8 +28,8 @@ enum OutboxCommands {
         }),
     ]
 
-    static func status(_ args: Arguments) throws -> OutboxStatus? {
-        guard let text = try args.string("status") else { return nil }
+    static func status(_ text: String?) throws -> OutboxStatus? {
+        guard let text else { return nil }
         guard let status = OutboxStatus(rawValue: text) else {
             let known = OutboxStatus.allCases.map(\.rawValue).joined(separator: ", ")
             throw BillingError(.invalidField, "Unknown outbox status '\(text)'; use one of \(known).", field: "status")

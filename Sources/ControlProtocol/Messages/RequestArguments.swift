@@ -139,3 +139,77 @@ public struct BackupArguments: Codable, Sendable, Equatable {
         self.path = path
     }
 }
+
+/// `templates list` and `customers list`: one page. `limit` is a whole number or its text (scripts write either);
+/// the daemon refuses anything else with INVALID_FIELD, as the option's own refusal.
+public struct PageArguments: Codable, Sendable, Equatable {
+    public var limit: JSONValue?
+    public var after: String?
+
+    public init(limit: JSONValue?, after: String?) {
+        self.limit = limit
+        self.after = after
+    }
+}
+
+/// `invoices list` with its filters and page.
+public struct InvoiceListArguments: Codable, Sendable, Equatable {
+    public var status: String?
+    public var customer: String?
+    public var template: String?
+    public var from: String?
+    public var to: String?
+    public var limit: JSONValue?
+    public var after: String?
+
+    public init(
+        status: String?,
+        customer: String?,
+        template: String?,
+        from: String?,
+        to: String?,
+        limit: JSONValue?,
+        after: String?
+    ) {
+        self.status = status
+        self.customer = customer
+        self.template = template
+        self.from = from
+        self.to = to
+        self.limit = limit
+        self.after = after
+    }
+}
+
+/// `outbox list [--status S]` and page.
+public struct OutboxListArguments: Codable, Sendable, Equatable {
+    public var status: String?
+    public var limit: JSONValue?
+    public var after: String?
+
+    public init(status: String?, limit: JSONValue?, after: String?) {
+        self.status = status
+        self.limit = limit
+        self.after = after
+    }
+}
+
+/// `preview TEMPLATE [--count N]`; `count` as `limit` above.
+public struct PreviewArguments: Codable, Sendable, Equatable {
+    public var template: String
+    public var count: JSONValue?
+
+    public init(template: String, count: JSONValue?) {
+        self.template = template
+        self.count = count
+    }
+}
+
+/// `outbox retry ID`: the id as text, checked by the daemon.
+public struct OutboxRetryArguments: Codable, Sendable, Equatable {
+    public var id: String
+
+    public init(id: String) {
+        self.id = id
+    }
+}
