@@ -1,17 +1,29 @@
 import BillingDomain
 
-/// One control request: a single JSON line `{"command": "status", "args": {…}}`.
+/// One control request: a single JSON line `{"command": "status", "version": 1, "args": {…}}`.
 public struct ControlRequest: Sendable, Equatable {
     public var command: String
+    /// The control protocol version the client speaks; nil when the request had none (see `ControlProtocolVersion`).
+    public var version: Int?
     public var args: JSONValue
 
-    public init(command: String, args: JSONValue = .object([])) {
+    public init(command: String, version: Int? = ControlProtocolVersion.current, args: JSONValue = .object([])) {
         self.command = command
+        self.version = version
         self.args = args
     }
 
-    public var json: JSONValue { .object([JSONMember(key: "command", value: .string(command), line: 0),
-                                          JSONMember(key: "args", value: args, line: 0)]) }
+    /// A request whose arguments are a typed value (see `Messages/`).
+    public init<Arguments: Encodable>(command: String, arguments: Arguments) throws {
+        self.init(command: command, args: try JSONValueEncoder().encode(arguments))
+    }
+
+    public var json: JSONValue {
+        var members = [JSONMember(key: "command", value: .string(command), line: 0)]
+        if let version { members.append(JSONMember(key: "version", value: JSONValue(version), line: 0)) }
+        members.append(JSONMember(key: "args", value: args, line: 0))
+        return .object(members)
+    }
 
     public init(json: JSONValue) throws {
         guard case .object = json else {
@@ -24,7 +36,15 @@ public struct ControlRequest: Sendable, Equatable {
         guard case .object = args else {
             throw BillingError(.invalidRequest, "\"args\" must be a JSON object.")
         }
+        var version: Int?
+        if let field = json["version"] {
+            guard let number = field.intValue else {
+                throw BillingError(.invalidRequest, "\"version\" must be a whole number (the control protocol version).")
+            }
+            version = number
+        }
         self.command = command
+        self.version = version
         self.args = args
     }
 }

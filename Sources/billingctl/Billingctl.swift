@@ -11,11 +11,34 @@ struct GlobalOptions: ParsableArguments {
     @Flag(help: "Print the daemon's answer as JSON, for scripts.")
     var json = false
 
-    /// Sends a request and prints the answer; refusals exit 1, an unreachable daemon exits 3.
-    func send(_ command: String, _ args: [(String, JSONValue)] = [], human: (JSONValue) -> String) throws {
+    /// Sends a request and prints the typed answer: a table from its fields, or with `--json` the daemon's JSON as
+    /// it came (the §4 shapes). An answer that does not decode (a daemon of another build) is refused, exit 1,
+    /// naming the field, rather than printed with placeholders.
+    func send<Arguments: Encodable, Answer: Decodable>(
+        _ command: String, arguments: Arguments, answer: Answer.Type, human: (Answer) -> String
+    ) throws {
+        try send(ControlRequest(command: command, arguments: arguments), answer: answer, human: human)
+    }
+
+    private func send<Answer: Decodable>(
+        _ request: ControlRequest, answer: Answer.Type, human: (Answer) -> String
+    ) throws {
+        let result = try exchange(request)
+        if json { return print(result.serialized(pretty: true)) }
+        let decoded: Answer
+        do {
+            decoded = try JSONValueDecoder.answers.decode(Answer.self, from: result)
+        } catch let error as BillingError {
+            printError("billingctl: \(error.code.rawValue): the daemon's answer to '\(request.command)' does not fit "
+                       + "this billingctl (\(error.message)); are billingd and billingctl from the same release?")
+            throw ExitCode(1)
+        }
+        print(human(decoded))
+    }
+
+    /// The daemon's result; a refusal is printed (as JSON with `--json`) and exits 1, an unreachable daemon exits 3.
+    private func exchange(_ request: ControlRequest) throws -> JSONValue {
         let client = ControlClient(path: socket ?? ControlSocketPath.defaultPath())
-        let request = ControlRequest(
-            command: command, args: .object(args.map { JSONMember(key: $0.0, value: $0.1, line: 0) }))
         let response: ControlResponse
         do {
             response = try client.send(request)
@@ -25,7 +48,7 @@ struct GlobalOptions: ParsableArguments {
         }
         switch response {
         case .success(let result):
-            print(json ? result.serialized(pretty: true) : human(result))
+            return result
         case .failure(let error):
             if json {
                 print(JSONValue.object([JSONMember(key: "error", value: ControlResponse.errorObject(error), line: 0)])
@@ -120,19 +143,19 @@ struct Status: ParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() throws {
-        try options.send("status") { result in
+        try options.send("status", arguments: NoArguments(), answer: StatusAnswer.self) { status in
             var lines = [
-                "billingd \(result["version"]?.stringValue ?? "?")  up \(result["uptimeSeconds"]?.intValue ?? 0) s",
-                "database   \(result["database"]?.stringValue ?? "?")",
-                "next wake  \(result["nextWakeAt"]?.stringValue ?? "nothing scheduled")",
+                "billingd \(status.version)  up \(status.uptimeSeconds) s",
+                "database   \(status.database)",
+                "next wake  \(status.nextWakeAt ?? "nothing scheduled")",
             ]
-            for fault in result["faults"]?.arrayValue ?? [] {
-                lines.append("FAULT      \(fault["code"]?.stringValue ?? "?") in \(fault["scope"]?.stringValue ?? "?") "
-                             + "since \(fault["since"]?.stringValue ?? "?"): \(fault["message"]?.stringValue ?? "")")
+            for fault in status.faults {
+                lines.append("FAULT      \(fault.code) in \(fault.scope) since \(fault.since): \(fault.message)")
             }
-            for group in ["templates", "invoices", "outbox"] {
-                let counts = (result[group]?.members ?? []).map { "\($0.key) \($0.value.intValue ?? 0)" }
-                lines.append(group.padding(toLength: 11, withPad: " ", startingAt: 0) + counts.joined(separator: ", "))
+            for (group, counts) in [("templates", status.templates), ("invoices", status.invoices),
+                                    ("outbox", status.outbox)] {
+                lines.append(group.padding(toLength: 11, withPad: " ", startingAt: 0)
+                             + counts.counts.map { "\($0.status) \($0.count)" }.joined(separator: ", "))
             }
             return lines.joined(separator: "\n")
         }
@@ -174,11 +197,11 @@ struct Import: ParsableCommand {
             }
             throw ExitCode(1)
         }
-        try options.send("import", [("documentBase64", .string(data.base64EncodedString()))]) { result in
-            let templates = (result["templates"]?.arrayValue ?? []).map {
-                "  template \($0["id"]?.intValue ?? 0)  \($0["recordGuid"]?.stringValue ?? "")"
-            }
-            return (["imported \(result["customers"]?.intValue ?? 0) customers, \(templates.count) templates"] + templates)
+        try options.send(
+            "import", arguments: ImportArguments(documentBase64: data.base64EncodedString()), answer: ImportAnswer.self
+        ) { imported in
+            let templates = imported.templates.map { "  template \($0.id)  \($0.recordGuid)" }
+            return (["imported \(imported.customers) customers, \(templates.count) templates"] + templates)
                 .joined(separator: "\n")
         }
     }

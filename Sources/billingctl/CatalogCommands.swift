@@ -13,9 +13,10 @@ struct Templates: ParsableCommand {
         @Option(help: "Why (kept in the template's events).") var reason: String?
 
         func run() throws {
-            var args: [(String, JSONValue)] = [("template", .string(template))]
-            if let reason { args.append(("reason", .string(reason))) }
-            try options.send("templates.pause", args) { r in "template \(template) \(Table.text(r["status"] ?? .null))" }
+            try options.send(
+                "templates.pause", arguments: TemplatePauseArguments(template: template, reason: reason),
+                answer: TemplateStatusAnswer.self
+            ) { r in "template \(template) \(r.status)" }
         }
     }
 
@@ -26,9 +27,10 @@ struct Templates: ParsableCommand {
         @Argument(help: "Template Id or RecordGuid (id:N or guid:G when a RecordGuid is another template's Id).") var template: String
 
         func run() throws {
-            try options.send("templates.resume", [("template", .string(template))]) { r in
-                "template \(template) \(Table.text(r["status"] ?? .null))"
-            }
+            try options.send(
+                "templates.resume", arguments: TemplateResumeArguments(template: template),
+                answer: TemplateStatusAnswer.self
+            ) { r in "template \(template) \(r.status)" }
         }
     }
 
@@ -39,14 +41,12 @@ struct Templates: ParsableCommand {
         @OptionGroup var page: PageOptions
 
         func run() throws {
-            try options.send("templates.list", page.args) { result in
+            try options.send("templates.list", arguments: page.arguments, answer: TemplateListAnswer.self) { page in
                 PageOptions.table(
-                    result, headers: ["ID", "RECORD GUID", "CUSTOMER", "REPEAT", "STATUS", "NEXT RUN", "TOTAL"],
-                    rows: (result["templates"]?.arrayValue ?? []).map { t in
-                        [t["id"]?.intValue.map(String.init) ?? "", t["recordGuid"]?.stringValue ?? "",
-                         t["customerGuid"]?.stringValue ?? "", t["repeatVery"]?.stringValue ?? "",
-                         t["status"]?.stringValue ?? "", t["nextRunDate"]?.stringValue ?? "-",
-                         "\(t["totalIncVat"]?.stringValue ?? "") \(t["currency"]?.stringValue ?? "")"]
+                    next: page.next, headers: ["ID", "RECORD GUID", "CUSTOMER", "REPEAT", "STATUS", "NEXT RUN", "TOTAL"],
+                    rows: page.templates.map { t in
+                        [String(t.id), t.recordGuid, t.customerGuid, t.repeatVery, t.status, t.nextRunDate ?? "-",
+                         "\(t.totalIncVat) \(t.currency)"]
                     })
             }
         }
@@ -58,16 +58,15 @@ struct Templates: ParsableCommand {
         @Argument(help: "Template Id or RecordGuid (id:N or guid:G when a RecordGuid is another template's Id).") var template: String
 
         func run() throws {
-            try options.send("templates.show", [("template", .string(template))]) { result in
-                var out = ["template \(result["id"]?.intValue ?? 0)  status \(result["status"]?.stringValue ?? "")"]
-                for member in result["Header"]?.members ?? [] {
-                    out.append("  \(member.key.padding(toLength: 18, withPad: " ", startingAt: 0)) \(Table.text(member.value))")
-                }
-                for (index, line) in (result["Lines"]?.arrayValue ?? []).enumerated() {
+            try options.send(
+                "templates.show", arguments: TemplateShowArguments(template: template), answer: TemplateAnswer.self
+            ) { shown in
+                // Every field in the import document's names and order: the decoded fields, written back as JSON.
+                var out = ["template \(shown.id)  status \(shown.status)"]
+                out += Table.fields(of: shown.header, width: 18).map { "  " + $0 }
+                for (index, line) in shown.lines.enumerated() {
                     out.append("line \(index)")
-                    for member in line.members ?? [] {
-                        out.append("  \(member.key.padding(toLength: 20, withPad: " ", startingAt: 0)) \(Table.text(member.value))")
-                    }
+                    out += Table.fields(of: line, width: 20).map { "  " + $0 }
                 }
                 return out.joined(separator: "\n")
             }
@@ -86,14 +85,13 @@ struct Customers: ParsableCommand {
         @OptionGroup var page: PageOptions
 
         func run() throws {
-            try options.send("customers.list", page.args) { result in
+            try options.send("customers.list", arguments: page.arguments, answer: CustomerListAnswer.self) { page in
                 PageOptions.table(
-                    result, headers: ["CUSTOMER GUID", "NAME", "E-MAIL", "MOBILE", "SMS CONSENT"],
-                    rows: (result["customers"]?.arrayValue ?? []).map { c in
-                        let name = [c["CompanyName"], c["FirstName"], c["LastName"]].compactMap { $0?.stringValue }
-                        return [c["CustomerGUID"]?.stringValue ?? "", name.joined(separator: " "),
-                                c["Email"]?.stringValue ?? "-", c["MobilePhoneNumber"]?.stringValue ?? "-",
-                                c["SmsConsent"]?.boolValue == true ? "yes" : "no"]
+                    next: page.next, headers: ["CUSTOMER GUID", "NAME", "E-MAIL", "MOBILE", "SMS CONSENT"],
+                    rows: page.customers.map { c in
+                        let name = [c.companyName, c.firstName, c.lastName].compactMap { $0 }
+                        return [c.customerGUID, name.joined(separator: " "), c.email ?? "-", c.mobilePhoneNumber ?? "-",
+                                c.smsConsent ? "yes" : "no"]
                     })
             }
         }
@@ -105,10 +103,10 @@ struct Customers: ParsableCommand {
         @Argument(help: "CustomerGUID.") var customer: String
 
         func run() throws {
-            try options.send("customers.show", [("customer", .string(customer))]) { result in
-                (result.members ?? []).map {
-                    "\($0.key.padding(toLength: 18, withPad: " ", startingAt: 0)) \(Table.text($0.value))"
-                }.joined(separator: "\n")
+            try options.send(
+                "customers.show", arguments: CustomerShowArguments(customer: customer), answer: CustomerAnswer.self
+            ) { shown in
+                Table.fields(of: shown, width: 18).joined(separator: "\n")
             }
         }
     }
@@ -125,6 +123,12 @@ enum Table {
             }.joined(separator: "  ")
         }
         return ([line(headers)] + rows.map(line)).joined(separator: "\n")
+    }
+
+    /// `NAME  value` for each field of a decoded answer, in the wire's names and order.
+    static func fields<Value: Encodable>(of value: Value, width: Int) -> [String] {
+        let members = (try? JSONValueEncoder().encode(value))?.members ?? []
+        return members.map { "\($0.key.padding(toLength: width, withPad: " ", startingAt: 0)) \(text($0.value))" }
     }
 
     static func text(_ value: JSONValue) -> String {

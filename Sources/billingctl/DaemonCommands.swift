@@ -10,7 +10,7 @@ struct Reload: ParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() throws {
-        try options.send("reload") { _ in "configuration reloaded" }
+        try options.send("reload", arguments: NoArguments(), answer: ReloadAnswer.self) { _ in "configuration reloaded" }
     }
 }
 
@@ -23,9 +23,8 @@ struct Metrics: ParsableCommand {
 
     func run() throws {
         // The exposition already ends with a newline; print adds none of its own.
-        try options.send("metrics") { result in
-            let text = result["text"]?.stringValue ?? ""
-            return text.hasSuffix("\n") ? String(text.dropLast()) : text
+        try options.send("metrics", arguments: NoArguments(), answer: MetricsAnswer.self) { metrics in
+            metrics.text.hasSuffix("\n") ? String(metrics.text.dropLast()) : metrics.text
         }
     }
 }
@@ -42,8 +41,8 @@ struct Backup: ParsableCommand {
         let path = file.hasPrefix("/") ? file
             : URL(fileURLWithPath: file, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
                 .standardizedFileURL.path
-        try options.send("backup", [("path", .string(path))]) { r in
-            "backup written to \(Table.text(r["path"] ?? .null)) (\(Table.text(r["bytes"] ?? .null)) bytes)"
+        try options.send("backup", arguments: BackupArguments(path: path), answer: BackupAnswer.self) { backup in
+            "backup written to \(backup.path) (\(backup.bytes) bytes)"
         }
     }
 }

@@ -8,18 +8,18 @@ struct Run: ParsableCommand {
     @Option(help: "Only this template (Id or RecordGuid; id:N or guid:G when a RecordGuid is another template's Id).") var template: String?
 
     func run() throws {
-        try options.send("run", template.map { [("template", .string($0))] } ?? []) { result in
-            var out = ["generated \(result["generated"]?.intValue ?? 0) invoices"]
-            for invoice in result["invoices"]?.arrayValue ?? [] {
-                out.append("  \(Table.text(invoice["number"] ?? .null))  template \(Table.text(invoice["templateId"] ?? .null))  \(Table.text(invoice["totalIncVat"] ?? .null)) \(Table.text(invoice["currency"] ?? .null))")
+        try options.send("run", arguments: RunArguments(template: template), answer: RunAnswer.self) { run in
+            var out = ["generated \(run.generated) invoices"]
+            for invoice in run.invoices {
+                out.append("  \(invoice.number)  template \(invoice.templateId)  \(invoice.totalIncVat) \(invoice.currency)")
             }
-            if let skipped = result["skippedRuns"]?.intValue, skipped > 0 { out.append("skipped \(skipped) runs (catch-up policy)") }
-            if let already = result["alreadyInvoiced"]?.intValue, already > 0 { out.append("\(already) runs were already invoiced") }
-            for paused in result["paused"]?.arrayValue ?? [] {
-                out.append("paused template \(Table.text(paused["templateId"] ?? .null)): \(Table.text(paused["reason"] ?? .null))")
+            if run.skippedRuns > 0 { out.append("skipped \(run.skippedRuns) runs (catch-up policy)") }
+            if run.alreadyInvoiced > 0 { out.append("\(run.alreadyInvoiced) runs were already invoiced") }
+            for paused in run.paused {
+                out.append("paused template \(paused.templateId): \(paused.reason)")
             }
-            for refused in result["refused"]?.arrayValue ?? [] {
-                out.append("skipped template \(Table.text(refused["templateId"] ?? .null)): \(Table.text(refused["error"]?["message"] ?? .null))")
+            for refused in run.refused {
+                out.append("skipped template \(refused.templateId): \(refused.error.message)")
             }
             return out.joined(separator: "\n")
         }
@@ -34,13 +34,13 @@ struct Preview: ParsableCommand {
     @Option(help: "How many runs (1–1000).") var count = 12
 
     func run() throws {
-        try options.send("preview", [("template", .string(template)), ("count", JSONValue(count))]) { result in
+        try options.send(
+            "preview", arguments: PreviewArguments(template: template, count: JSONValue(count)), answer: PreviewAnswer.self
+        ) { preview in
             Table.render(
                 headers: ["RUN AT", "ISSUE DATE", "DUE DATE", "EXC VAT", "VAT", "INC VAT"],
-                rows: (result["runs"]?.arrayValue ?? []).map { r in
-                    [Table.text(r["runAt"] ?? .null), Table.text(r["issueDate"] ?? .null), Table.text(r["dueDate"] ?? .null),
-                     Table.text(r["totals"]?["excVat"] ?? .null), Table.text(r["totals"]?["vat"] ?? .null),
-                     Table.text(r["totals"]?["incVat"] ?? .null)]
+                rows: preview.runs.map { r in
+                    [r.runAt, r.issueDate, r.dueDate, r.totals.excVat, r.totals.vat, r.totals.incVat]
                 })
         }
     }
@@ -62,17 +62,15 @@ struct Invoices: ParsableCommand {
         @OptionGroup var page: PageOptions
 
         func run() throws {
-            let filters = [("status", status), ("customer", customer), ("template", template), ("from", from), ("to", to)]
-                .compactMap { name, value in value.map { (name, JSONValue.string($0)) } }
-            try options.send("invoices.list", filters + page.args) { result in
+            let arguments = InvoiceListArguments(
+                status: status, customer: customer, template: template, from: from, to: to,
+                limit: page.arguments.limit, after: page.arguments.after)
+            try options.send("invoices.list", arguments: arguments, answer: InvoiceListAnswer.self) { page in
                 PageOptions.table(
-                    result, headers: ["NUMBER", "STATUS", "TEMPLATE", "ISSUED", "DUE", "TOTAL", "BALANCE"],
-                    rows: (result["invoices"]?.arrayValue ?? []).map { i in
-                        [Table.text(i["number"] ?? .null), Table.text(i["status"] ?? .null),
-                         Table.text(i["templateId"] ?? .null), Table.text(i["issueDate"] ?? .null),
-                         Table.text(i["dueDate"] ?? .null),
-                         "\(Table.text(i["totalIncVat"] ?? .null)) \(Table.text(i["currency"] ?? .null))",
-                         Table.text(i["balance"] ?? .null)]
+                    next: page.next, headers: ["NUMBER", "STATUS", "TEMPLATE", "ISSUED", "DUE", "TOTAL", "BALANCE"],
+                    rows: page.invoices.map { i in
+                        [i.number, i.status, i.templateId.map(String.init) ?? "-", i.issueDate, i.dueDate,
+                         "\(i.totalIncVat) \(i.currency)", i.balance]
                     })
             }
         }
@@ -85,39 +83,44 @@ struct Invoices: ParsableCommand {
         @Argument(help: "Invoice number.") var number: String
 
         func run() throws {
-            try options.send("invoices.show", [("number", .string(number))]) { i in
+            try options.send(
+                "invoices.show", arguments: InvoiceShowArguments(number: number), answer: InvoiceAnswer.self
+            ) { i in
+                func text(_ value: String?) -> String { value ?? "-" }
                 var out: [String] = []
-                for key in ["number", "status", "issueDate", "supplyDate", "dueDate", "runAt", "customerGuid",
-                            "paymentReference", "customerReference", "customerNotes"] {
-                    out.append("\(key.padding(toLength: 17, withPad: " ", startingAt: 0)) \(Table.text(i[key] ?? .null))")
+                for (key, value) in [("number", i.number), ("status", i.status), ("issueDate", i.issueDate),
+                                     ("supplyDate", i.supplyDate), ("dueDate", i.dueDate), ("runAt", text(i.runAt)),
+                                     ("customerGuid", i.customerGuid), ("paymentReference", i.paymentReference),
+                                     ("customerReference", text(i.customerReference)),
+                                     ("customerNotes", text(i.customerNotes))] {
+                    out.append("\(key.padding(toLength: 17, withPad: " ", startingAt: 0)) \(value)")
                 }
-                let buyer = i["buyer"] ?? .null
-                let buyerLines = ["name", "addressLine1", "addressLine2", "postalCode", "city", "country"]
-                    .compactMap { buyer[$0]?.stringValue }.filter { !$0.isEmpty }
+                let buyerLines = i.buyer.map { b in
+                    [b.name, b.addressLine1, b.addressLine2, b.postalCode, b.city, b.country].compactMap { $0 }
+                        .filter { !$0.isEmpty }
+                } ?? []
                 out.append("buyer             \(buyerLines.isEmpty ? "-" : buyerLines.joined(separator: ", "))")
-                let currency = Table.text(i["currency"] ?? .null)
-                out.append("total             \(Table.text(i["totals"]?["incVat"] ?? .null)) \(currency) (exc VAT \(Table.text(i["totals"]?["excVat"] ?? .null)), VAT \(Table.text(i["totals"]?["vat"] ?? .null)))")
-                out.append("paid / balance    \(Table.text(i["paid"] ?? .null)) / \(Table.text(i["balance"] ?? .null))")
+                out.append("total             \(i.totals.incVat) \(i.currency) (exc VAT \(i.totals.excVat), VAT \(i.totals.vat))")
+                out.append("paid / balance    \(i.paid) / \(i.balance)")
                 out.append("")
                 out.append(Table.render(
                     headers: ["DESCRIPTION", "QTY", "UNIT PRICE", "DISC %", "VAT %", "NET", "VAT", "GROSS"],
-                    rows: (i["lines"]?.arrayValue ?? []).map { l in
-                        ["description", "quantity", "unitPrice", "discountPercent", "taxRate", "net", "vat", "gross"]
-                            .map { Table.text(l[$0] ?? .null) }
+                    rows: i.lines.map { l in
+                        [text(l.description), l.quantity, l.unitPrice, l.discountPercent, l.taxRate, l.net, l.vat, l.gross]
                     }))
-                if let payments = i["payments"]?.arrayValue, !payments.isEmpty {
+                if !i.payments.isEmpty {
                     out.append("")
                     out.append(Table.render(
                         headers: ["PAYMENT", "DATE", "AMOUNT", "TYPE", "REFNO", "PAYER"],
-                        rows: payments.map { p in
-                            ["id", "paymentDate", "amount", "type", "refNo", "payerName"].map { Table.text(p[$0] ?? .null) }
+                        rows: i.payments.map { p in
+                            [String(p.id), p.paymentDate, p.amount, p.type, text(p.refNo), text(p.payerName)]
                         }))
                 }
                 out.append("")
                 out.append(Table.render(
                     headers: ["AT", "EVENT", "CHANNEL", "TARGET", "ERROR", "MESSAGE"],
-                    rows: (i["history"]?.arrayValue ?? []).map { e in
-                        ["at", "type", "channel", "target", "errorCode", "errorMessage"].map { Table.text(e[$0] ?? .null) }
+                    rows: i.history.map { e in
+                        [e.at, e.type, text(e.channel), text(e.target), text(e.errorCode), text(e.errorMessage)]
                     }))
                 return out.joined(separator: "\n")
             }

@@ -7,10 +7,10 @@ struct Sweep: ParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() throws {
-        try options.send("sweep") { result in
-            var out = ["marked \(result["markedPastDue"]?.intValue ?? 0) invoices past due"]
-            for reminder in result["reminders"]?.arrayValue ?? [] {
-                out.append("  reminder \(Table.text(reminder["level"] ?? .null)) queued for \(Table.text(reminder["number"] ?? .null))")
+        try options.send("sweep", arguments: NoArguments(), answer: SweepAnswer.self) { sweep in
+            var out = ["marked \(sweep.markedPastDue) invoices past due"]
+            for reminder in sweep.reminders {
+                out.append("  reminder \(reminder.level) queued for \(reminder.number)")
             }
             return out.joined(separator: "\n")
         }
@@ -35,14 +35,12 @@ struct Pay: ParsableCommand {
     @Option(help: "Free-text notes.") var notes: String?
 
     func run() throws {
-        var args: [(String, JSONValue)] = [("number", .string(number)), ("amount", .string(amount)), ("type", .string(type))]
-        for (key, value) in [("ref", ref), ("date", date), ("payerName", payerName), ("payerEmail", payerEmail),
-                             ("notes", notes)] {
-            if let value { args.append((key, .string(value))) }
-        }
-        try options.send("pay", args) { r in
-            let prefix = r["duplicate"]?.boolValue == true ? "already applied (same RefNo): payment" : "applied payment"
-            return "\(prefix) \(Table.text(r["paymentId"] ?? .null)) of \(Table.text(r["amount"] ?? .null)) \(Table.text(r["currency"] ?? .null)); invoice \(Table.text(r["status"] ?? .null)), paid \(Table.text(r["paid"] ?? .null)), balance \(Table.text(r["balance"] ?? .null))"
+        let arguments = PayArguments(
+            number: number, amount: amount, type: type, ref: ref, date: date, payerName: payerName,
+            payerEmail: payerEmail, notes: notes)
+        try options.send("pay", arguments: arguments, answer: PaymentAnswer.self) { p in
+            let prefix = p.duplicate ? "already applied (same RefNo): payment" : "applied payment"
+            return "\(prefix) \(p.paymentId) of \(p.amount) \(p.currency); invoice \(p.status), paid \(p.paid), balance \(p.balance)"
         }
     }
 }
@@ -54,8 +52,8 @@ struct Cancel: ParsableCommand {
     @Argument(help: "Invoice number.") var number: String
 
     func run() throws {
-        try options.send("cancel", [("number", .string(number))]) { r in
-            "invoice \(number) \(Table.text(r["status"] ?? .null)); \(Table.text(r["withdrawnMessages"] ?? .null)) pending messages withdrawn"
+        try options.send("cancel", arguments: CancelArguments(number: number), answer: CancelAnswer.self) { c in
+            "invoice \(number) \(c.status); \(c.withdrawnMessages) pending messages withdrawn"
         }
     }
 }
@@ -68,10 +66,10 @@ struct Resend: ParsableCommand {
     @Option(help: "Send to this address or number instead of the customer's.") var to: String?
 
     func run() throws {
-        var args: [(String, JSONValue)] = [("number", .string(number)), ("via", .string(via))]
-        if let to { args.append(("to", .string(to))) }
-        try options.send("resend", args) { r in
-            "queued \(Table.text(r["channel"] ?? .null)) to \(Table.text(r["recipient"] ?? .null)) (outbox \(Table.text(r["outboxId"] ?? .null)))"
+        try options.send(
+            "resend", arguments: ResendArguments(number: number, via: via, to: to), answer: ResendAnswer.self
+        ) { r in
+            "queued \(r.channel) to \(r.recipient) (outbox \(r.outboxId))"
         }
     }
 }

@@ -7,9 +7,8 @@ struct Drain: ParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() throws {
-        try options.send("drain") { r in
-            let count = { (key: String) in r[key]?.intValue ?? 0 }
-            return "claimed \(count("claimed")): sent \(count("sent")), retrying \(count("retrying")), failed \(count("failed")), dead \(count("dead"))"
+        try options.send("drain", arguments: NoArguments(), answer: DrainAnswer.self) { d in
+            "claimed \(d.claimed): sent \(d.sent), retrying \(d.retrying), failed \(d.failed), dead \(d.dead)"
         }
     }
 }
@@ -26,15 +25,16 @@ struct Outbox: ParsableCommand {
         @OptionGroup var page: PageOptions
 
         func run() throws {
-            try options.send("outbox.list", (status.map { [("status", .string($0))] } ?? []) + page.args) { result in
+            let arguments = OutboxListArguments(status: status, limit: page.arguments.limit, after: page.arguments.after)
+            try options.send("outbox.list", arguments: arguments, answer: OutboxListAnswer.self) { page in
                 PageOptions.table(
-                    result, headers: ["ID", "INVOICE", "CHANNEL", "KIND", "RECIPIENT", "STATUS", "ATTEMPTS", "NEXT ATTEMPT", "LAST ERROR"],
-                    rows: (result["messages"]?.arrayValue ?? []).map { m in
-                        let error = [m["lastErrorCode"], m["lastError"]].compactMap { $0?.stringValue }.joined(separator: ": ")
-                        return ["id", "invoiceNumber", "channel", "kind", "recipient", "status", "attempts"]
-                            .map { Table.text(m[$0] ?? .null) }
-                            + [m["status"]?.stringValue == "pending" ? Table.text(m["nextAttemptAt"] ?? .null) : "-",
-                               error.isEmpty ? "-" : String(error.prefix(80))]
+                    next: page.next,
+                    headers: ["ID", "INVOICE", "CHANNEL", "KIND", "RECIPIENT", "STATUS", "ATTEMPTS", "NEXT ATTEMPT", "LAST ERROR"],
+                    rows: page.messages.map { m in
+                        let error = [m.lastErrorCode, m.lastError].compactMap { $0 }.joined(separator: ": ")
+                        return [String(m.id), m.invoiceNumber ?? "-", m.channel, m.kind, m.recipient, m.status,
+                                String(m.attempts), m.status == "pending" ? m.nextAttemptAt ?? "-" : "-",
+                                error.isEmpty ? "-" : String(error.prefix(80))]
                     })
             }
         }
@@ -47,8 +47,10 @@ struct Outbox: ParsableCommand {
         @Argument(help: "Outbox message id (see 'outbox list').") var id: Int
 
         func run() throws {
-            try options.send("outbox.retry", [("id", .string(String(id)))]) { m in
-                "outbox message \(Table.text(m["id"] ?? .null)) (\(Table.text(m["channel"] ?? .null)) to \(Table.text(m["recipient"] ?? .null))) is \(Table.text(m["status"] ?? .null)) again"
+            try options.send(
+                "outbox.retry", arguments: OutboxRetryArguments(id: String(id)), answer: OutboxMessageAnswer.self
+            ) { m in
+                "outbox message \(m.id) (\(m.channel) to \(m.recipient)) is \(m.status) again"
             }
         }
     }

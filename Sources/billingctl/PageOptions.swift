@@ -8,17 +8,12 @@ struct PageOptions: ParsableArguments {
     @Option(help: "Start after this cursor: the 'next' of the page before (the table's last line shows it).")
     var after: String?
 
-    var args: [(String, JSONValue)] {
-        var args: [(String, JSONValue)] = []
-        if let limit { args.append(("limit", JSONValue(limit))) }
-        if let after { args.append(("after", .string(after))) }
-        return args
-    }
+    var arguments: PageArguments { PageArguments(limit: limit.map { JSONValue($0) }, after: after) }
 
     /// A list's table, ended by the command that shows the next page when there is one.
-    static func table(_ result: JSONValue, headers: [String], rows: [[String]]) -> String {
+    static func table(next: String?, headers: [String], rows: [[String]]) -> String {
         let table = Table.render(headers: headers, rows: rows)
-        guard let next = result["next"]?.stringValue else { return table }
+        guard let next else { return table }
         return table + "\nnext page: " + nextPageCommand(after: next)
     }
 

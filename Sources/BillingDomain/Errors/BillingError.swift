@@ -71,6 +71,10 @@ extension BillingError.Code {
     // Protocol and daemon
     public static let invalidRequest: Self = "INVALID_REQUEST"
     public static let unknownCommand: Self = "UNKNOWN_COMMAND"
+    /// Client and daemon speak control protocol versions that do not fit; the message names both.
+    public static let versionMismatch: Self = "VERSION_MISMATCH"
+    /// The daemon's answer does not have the shape this client expects (client and daemon out of step).
+    public static let invalidAnswer: Self = "INVALID_ANSWER"
     public static let requestTooLarge: Self = "REQUEST_TOO_LARGE"
     public static let permissionDenied: Self = "PERMISSION_DENIED"
     public static let busy: Self = "BUSY"

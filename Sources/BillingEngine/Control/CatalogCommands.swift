@@ -6,108 +6,87 @@ import Foundation
 /// `import`, `templates list|show`, `customers list|show`.
 enum CatalogCommands {
     static let all: [(String, CommandRouter.Command)] = [
-        ("import", .init(mutating: true) { engine, args in
-            guard let encoded = try args.string("documentBase64"),
-                  let data = Data(base64Encoded: encoded) else {
-                throw BillingError(.invalidRequest, "import needs the document as base64 in 'documentBase64'.")
+        ("import", .typed(ImportArguments.self, mutating: true) { engine, request in
+            guard let data = Data(base64Encoded: request.documentBase64) else {
+                throw BillingError(.invalidRequest, "import needs the document as base64 in 'documentBase64'.",
+                                   field: "documentBase64")
             }
             let outcome = try engine.importDocument([UInt8](data))
-            return [
-                "customers": JSONValue(outcome.customers),
-                "templates": .array(outcome.templates.map {
-                    ["id": JSONValue(Int($0.id)), "recordGuid": .string($0.recordGuid)]
-                }),
-            ]
+            return ImportAnswer(
+                customers: outcome.customers,
+                templates: outcome.templates.map { TemplateReference(id: $0.id, recordGuid: $0.recordGuid) })
         }),
-        ("templates.list", .init(mutating: false) { engine, args in
-            let page = try ListPage("templates", args)
+        ("templates.list", .typed(PageArguments.self, mutating: false) { engine, request in
+            let page = try ListPage("templates", limit: request.limit, after: request.after)
             let templates = try engine.templates(before: page.before, limit: page.fetch)
-            return page.answer("templates", templates, id: \.id) { t in
-                [
-                    "id": JSONValue(Int(t.id)), "recordGuid": .string(t.recordGuid), "customerGuid": .string(t.customerGuid),
-                    "repeatVery": .string(t.repeatVery), "status": .string(t.status),
-                    "nextRunDate": t.nextRunDate.map(JSONValue.string) ?? .null, "timeZone": .string(t.timeZone),
-                    "currency": .string(t.currency),
-                    "totalIncVat": .string(Currency(code: t.currency)?.format(t.totalIncVat) ?? String(t.totalIncVat)),
-                ]
+            let (items, next) = page.items(templates, id: \.id) { t in
+                TemplateSummary(
+                    id: t.id, recordGuid: t.recordGuid, customerGuid: t.customerGuid, repeatVery: t.repeatVery,
+                    status: t.status, nextRunDate: t.nextRunDate, timeZone: t.timeZone, currency: t.currency,
+                    totalIncVat: Currency(code: t.currency)?.format(t.totalIncVat) ?? String(t.totalIncVat))
             }
+            return TemplateListAnswer(templates: items, next: next)
         }),
-        ("templates.show", .init(mutating: false) { engine, args in
-            try TemplateJSON.render(try engine.template(try args.requiredString("template")))
+        ("templates.show", .typed(TemplateShowArguments.self, mutating: false) { engine, request in
+            try TemplateAnswer(try engine.template(try Arguments.nonEmpty(request.template, "template")))
         }),
-        ("templates.pause", .init(mutating: true) { engine, args in
-            let status = try engine.pauseTemplate(try args.requiredString("template"), reason: try args.string("reason"))
-            return ["status": .string(status.rawValue)]
+        ("templates.pause", .typed(TemplatePauseArguments.self, mutating: true) { engine, request in
+            let status = try engine.pauseTemplate(try Arguments.nonEmpty(request.template, "template"), reason: request.reason)
+            return TemplateStatusAnswer(status: status.rawValue)
         }),
-        ("templates.resume", .init(mutating: true) { engine, args in
-            let status = try engine.resumeTemplate(try args.requiredString("template"))
-            return ["status": .string(status.rawValue)]
+        ("templates.resume", .typed(TemplateResumeArguments.self, mutating: true) { engine, request in
+            let status = try engine.resumeTemplate(try Arguments.nonEmpty(request.template, "template"))
+            return TemplateStatusAnswer(status: status.rawValue)
         }),
-        ("customers.list", .init(mutating: false) { engine, args in
-            let page = try ListPage("customers", args)
+        ("customers.list", .typed(PageArguments.self, mutating: false) { engine, request in
+            let page = try ListPage("customers", limit: request.limit, after: request.after)
             let customers = try engine.customers(before: page.before, limit: page.fetch)
-            return page.answer("customers", customers, id: { $0.id ?? 0 }, item: CustomerJSON.render)
+            let (items, next) = page.items(customers, id: { $0.id ?? 0 }, item: CustomerAnswer.init)
+            return CustomerListAnswer(customers: items, next: next)
         }),
-        ("customers.show", .init(mutating: false) { engine, args in
-            CustomerJSON.render(try engine.customer(guid: try args.requiredString("customer")))
+        ("customers.show", .typed(CustomerShowArguments.self, mutating: false) { engine, request in
+            CustomerAnswer(try engine.customer(guid: try Arguments.nonEmpty(request.customer, "customer")))
         }),
     ]
 }
 
-enum CustomerJSON {
-    static func render(_ c: Customer) -> JSONValue {
-        func text(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
-        return [
-            "id": c.id.map { JSONValue(Int($0)) } ?? .null,
-            "CustomerGUID": .string(c.guid), "FirstName": text(c.firstName), "LastName": text(c.lastName),
-            "CompanyName": text(c.companyName), "Email": text(c.email), "MobilePhoneNumber": text(c.mobilePhone),
-            "EmailConsent": c.emailConsent.map(JSONValue.bool) ?? .null, "SmsConsent": .bool(c.smsConsent),
-            "Language": text(c.language), "AddressLine1": text(c.address.line1), "AddressLine2": text(c.address.line2),
-            "PostalCode": text(c.address.postalCode), "City": text(c.address.city), "Country": text(c.address.country),
-        ]
+extension CustomerAnswer {
+    init(_ c: Customer) {
+        self.init(
+            id: c.id, customerGUID: c.guid, firstName: c.firstName, lastName: c.lastName, companyName: c.companyName,
+            email: c.email, mobilePhoneNumber: c.mobilePhone, emailConsent: c.emailConsent, smsConsent: c.smsConsent,
+            language: c.language, addressLine1: c.address.line1, addressLine2: c.address.line2,
+            postalCode: c.address.postalCode, city: c.address.city, country: c.address.country)
     }
 }
 
-/// A stored template in the import document's own field names, so what was imported can be compared field by field.
-enum TemplateJSON {
-    static func render(_ t: RecurringTemplate) throws -> JSONValue {
-        func text(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
-        func int(_ n: Int?) -> JSONValue { n.map { JSONValue($0) } ?? .null }
+extension TemplateAnswer {
+    init(_ t: RecurringTemplate) throws {
         let calculation = try t.calculate()
-        let money = { (minor: Int64) in JSONValue.string(t.currency.format(minor)) }
-        let nextRun = t.nextRun
-        let header: JSONValue = [
-            "Id": int(t.sourceId), "RecordGuid": .string(t.recordGuid), "CustomerGUID": .string(t.customerGuid),
-            "EmployeeGUID": text(t.employeeGuid), "CurrencyRate": .string(t.currencyRate.description),
-            "DueDays": JSONValue(t.dueDays), "CustomerNotes": text(t.customerNotes),
-            "CreatedOnUtc": text(t.createdOnUtc), "CustomerReference": text(t.customerReference),
-            "RepeatVery": .string(t.repeatVery), "RunDate": .string(t.runDate.description),
-            "NextRunDate": text(nextRun?.local.description), "LastRunDate": text(t.lastRunDate?.description),
-            "StoreCode": text(t.storeCode), "Exported": text(t.exported),
-            "TotalIncVat": money(calculation.totals.incVat), "TotalExcVat": money(calculation.totals.excVat),
-            "TotalCost": money(calculation.totals.cost), "Currency": .string(t.currency.code),
-            "TimeZone": .string(t.timeZone.identifier), "PricesIncludeVat": .bool(t.pricesIncludeVat),
-            "VatRounding": .string(t.vatRounding.rawValue), "RoundingMode": .string(t.roundingMode.rawValue),
-            "EndDate": text(t.endDate?.description), "MaxRuns": int(t.maxRuns),
-        ]
-        let lines: [JSONValue] = t.lines.enumerated().map { index, line in
+        let money = { (minor: Int64) in t.currency.format(minor) }
+        let header = TemplateHeader(
+            id: t.sourceId, recordGuid: t.recordGuid, customerGUID: t.customerGuid, employeeGUID: t.employeeGuid,
+            currencyRate: t.currencyRate.description, dueDays: t.dueDays, customerNotes: t.customerNotes,
+            createdOnUtc: t.createdOnUtc, customerReference: t.customerReference, repeatVery: t.repeatVery,
+            runDate: t.runDate.description, nextRunDate: t.nextRun?.local.description,
+            lastRunDate: t.lastRunDate?.description, storeCode: t.storeCode, exported: t.exported,
+            totalIncVat: money(calculation.totals.incVat), totalExcVat: money(calculation.totals.excVat),
+            totalCost: money(calculation.totals.cost), currency: t.currency.code, timeZone: t.timeZone.identifier,
+            pricesIncludeVat: t.pricesIncludeVat, vatRounding: t.vatRounding.rawValue,
+            roundingMode: t.roundingMode.rawValue, endDate: t.endDate?.description, maxRuns: t.maxRuns)
+        let lines = t.lines.enumerated().map { index, line in
             let computed = calculation.lines[index]
-            return [
-                "Id": int(line.sourceId), "RecurringInvoiceGuid": .string(t.recordGuid),
-                "LineGuid": .string(line.lineGuid), "LineType": int(line.lineType),
-                "ProductGUID": text(line.productGuid), "ProductDescription": text(line.productDescription),
-                "Quantity": .string(line.quantity.description), "BatchNumber": text(line.batchNumber),
-                "ExpiryDate": text(line.expiryDate), "UnitPrice": .string(line.unitPrice.description),
-                "UnitCost": .string(line.unitCost.description), "TotalPriceInc": money(computed.gross),
-                "TotalPriceExc": money(computed.net), "Sku": text(line.sku), "TaxCategoryId": int(line.taxCategoryId),
-                "TaxRate": .string(line.taxRate.description), "DiscountPercent": .string(line.discountPercent.description),
-                "PriceIncludesVat": line.priceIncludesVat.map(JSONValue.bool) ?? .null,
-            ]
+            return TemplateLineAnswer(
+                id: line.sourceId, recurringInvoiceGuid: t.recordGuid, lineGuid: line.lineGuid, lineType: line.lineType,
+                productGUID: line.productGuid, productDescription: line.productDescription,
+                quantity: line.quantity.description, batchNumber: line.batchNumber, expiryDate: line.expiryDate,
+                unitPrice: line.unitPrice.description, unitCost: line.unitCost.description,
+                totalPriceInc: money(computed.gross), totalPriceExc: money(computed.net), sku: line.sku,
+                taxCategoryId: line.taxCategoryId, taxRate: line.taxRate.description,
+                discountPercent: line.discountPercent.description, priceIncludesVat: line.priceIncludesVat)
         }
-        return [
-            "id": JSONValue(Int(t.id ?? 0)), "status": .string(t.status.rawValue),
-            "statusReason": text(t.statusReason), "runsGenerated": JSONValue(t.runsGenerated),
-            "Header": header, "Lines": .array(lines),
-        ]
+        self.init(
+            id: t.id ?? 0, status: t.status.rawValue, statusReason: t.statusReason, runsGenerated: t.runsGenerated,
+            header: header, lines: lines)
     }
 }

@@ -8,7 +8,7 @@ import Logging
 public struct CommandRouter: Sendable {
     struct Command: Sendable {
         let mutating: Bool
-        let run: @Sendable (BillingEngine, Arguments) throws -> JSONValue
+        let run: @Sendable (BillingEngine, JSONValue) throws -> JSONValue
     }
 
     let engine: BillingEngine
@@ -36,6 +36,10 @@ public struct CommandRouter: Sendable {
     }
 
     private func route(_ request: ControlRequest, peer: UnixSocket.PeerCredentials?) -> ControlResponse {
+        // Before anything else: a client of another version might mean something else by the same command.
+        if let refusal = ControlProtocolVersion.refusal(for: request.version) {
+            return .failure(refusal)
+        }
         guard let command = commands[request.command] else {
             return .failure(BillingError(
                 .unknownCommand,
@@ -59,7 +63,7 @@ public struct CommandRouter: Sendable {
                 metadata: Self.peerMetadata(peer))
         }
         do {
-            return .success(try command.run(engine, Arguments(request.args)))
+            return .success(try command.run(engine, request.args))
         } catch let error as BillingError {
             return .failure(error)
         } catch {
@@ -77,29 +81,32 @@ extension CommandRouter {
     }
 }
 
-/// Typed access to a request's `args`, refusing wrong types with INVALID_REQUEST.
-struct Arguments {
-    let value: JSONValue
-
-    init(_ value: JSONValue) { self.value = value }
-
-    func string(_ name: String) throws -> String? {
-        guard let field = value[name], !field.isNull else { return nil }
-        guard let text = field.stringValue else {
-            throw BillingError(.invalidRequest, "Argument '\(name)' must be a string.", field: name)
+extension CommandRouter.Command {
+    /// A command with typed arguments and answer (ControlProtocol's `Messages/`): the arguments are decoded strictly
+    /// (a missing, mistyped or unknown argument is refused naming it), the answer is encoded field by field.
+    static func typed<Request: Decodable & Sendable, Answer: Encodable & Sendable>(
+        _ request: Request.Type, mutating: Bool, _ run: @escaping @Sendable (BillingEngine, Request) throws -> Answer
+    ) -> Self {
+        .init(mutating: mutating) { engine, args in
+            let request = try JSONValueDecoder.requests.decode(Request.self, from: args)
+            return try JSONValueEncoder().encode(try run(engine, request))
         }
-        return text
     }
+}
 
-    func requiredString(_ name: String) throws -> String {
-        guard let text = try string(name), !text.isEmpty else {
+/// The checks on decoded arguments that their types cannot state, refused like the decoder's own.
+enum Arguments {
+    /// A required text given as an empty string is as good as missing.
+    static func nonEmpty(_ text: String, _ name: String) throws -> String {
+        guard !text.isEmpty else {
             throw BillingError(.invalidRequest, "Argument '\(name)' is required.", field: name)
         }
         return text
     }
 
-    func int(_ name: String, range: ClosedRange<Int>) throws -> Int? {
-        guard let field = value[name], !field.isNull else { return nil }
+    /// A whole number in `range`, given as a JSON number or its text; nil when absent or null.
+    static func wholeNumber(_ field: JSONValue?, _ name: String, range: ClosedRange<Int>) throws -> Int? {
+        guard let field, !field.isNull else { return nil }
         guard let number = field.intValue ?? field.stringValue.flatMap({ Int($0) }), range.contains(number) else {
             throw BillingError(
                 .invalidRequest, "Argument '\(name)' must be a whole number in \(range.lowerBound)…\(range.upperBound).",

@@ -4,22 +4,22 @@ import ControlProtocol
 /// `status`, `reload`, `metrics`, `backup`: the daemon itself rather than billing data.
 enum DaemonCommands {
     static let all: [(String, CommandRouter.Command)] = [
-        ("status", .init(mutating: false) { engine, _ in try StatusReport.json(engine) }),
+        ("status", .typed(NoArguments.self, mutating: false) { engine, _ in try StatusReport.answer(engine) }),
         // Mutating: a reload changes what the daemon does (transports, dunning, limits), so it is kept to the
         // same peers as commands that change billing data.
-        ("reload", .init(mutating: true) { engine, _ in
+        ("reload", .typed(NoArguments.self, mutating: true) { engine, _ in
             try engine.reloadConfiguration()
-            return ["reloaded": .bool(true)]
+            return ReloadAnswer(reloaded: true)
         }),
-        ("metrics", .init(mutating: false) { engine, _ in
-            ["text": .string(try engine.metricsExposition())]
+        ("metrics", .typed(NoArguments.self, mutating: false) { engine, _ in
+            MetricsAnswer(text: try engine.metricsExposition())
         }),
         // Kept to the peers that may change billing data: the copy holds every customer's contact data, and the
         // daemon writes it with its own rights.
-        ("backup", .init(mutating: true) { engine, args in
-            let path = try args.requiredString("path")
+        ("backup", .typed(BackupArguments.self, mutating: true) { engine, request in
+            let path = try Arguments.nonEmpty(request.path, "path")
             let bytes = try engine.backup(to: path)
-            return ["path": .string(path), "bytes": JSONValue(Int(bytes))]
+            return BackupAnswer(path: path, bytes: Int(bytes))
         }),
     ]
 }

@@ -6,27 +6,25 @@ import Foundation
 /// `sweep`, `pay`, `cancel`, `resend`.
 enum LifecycleCommands {
     static let all: [(String, CommandRouter.Command)] = [
-        ("sweep", .init(mutating: true) { engine, _ in
+        ("sweep", .typed(NoArguments.self, mutating: true) { engine, _ in
             let result = try engine.sweep()
-            return [
-                "markedPastDue": JSONValue(result.markedPastDue),
-                "reminders": .array(result.reminders.map {
-                    ["number": .string($0.number), "level": JSONValue($0.level),
-                     "skippedLevels": .array($0.skipped.map { JSONValue($0) })]
-                }),
-            ]
+            return SweepAnswer(
+                markedPastDue: result.markedPastDue,
+                reminders: result.reminders.map {
+                    QueuedReminder(number: $0.number, level: $0.level, skippedLevels: $0.skipped)
+                })
         }),
-        ("pay", .init(mutating: true) { engine, args in
-            let typeText = try args.requiredString("type")
+        ("pay", .typed(PayArguments.self, mutating: true) { engine, arguments in
+            let typeText = try Arguments.nonEmpty(arguments.type, "type")
             guard let type = PaymentType(rawValue: typeText) else {
                 throw BillingError(.invalidRequest, "Payment type '\(typeText.prefix(20))' is not one of ach, cash, cc, check.",
                                    field: "type")
             }
             let request = PaymentRequest(
-                number: try args.requiredString("number"), amount: try args.requiredString("amount"), type: type,
-                refNo: try args.string("ref"), paymentDate: try args.string("date"),
-                payerName: try args.string("payerName"), payerEmail: try args.string("payerEmail"),
-                notes: try args.string("notes"))
+                number: try Arguments.nonEmpty(arguments.number, "number"),
+                amount: try Arguments.nonEmpty(arguments.amount, "amount"), type: type,
+                refNo: arguments.ref, paymentDate: arguments.date,
+                payerName: arguments.payerName, payerEmail: arguments.payerEmail, notes: arguments.notes)
             for (name, value) in [("ref", request.refNo), ("payerName", request.payerName),
                                   ("payerEmail", request.payerEmail), ("notes", request.notes)] {
                 if let value, value.count > 1_000 {
@@ -39,32 +37,31 @@ enum LifecycleCommands {
             }
             let outcome = try engine.applyPayment(request)
             let currency = Currency(code: outcome.currency)
-            let money = { (minor: Int64) in JSONValue.string(currency?.format(minor) ?? String(minor)) }
-            return [
-                "paymentId": JSONValue(Int(outcome.paymentId)), "amount": money(outcome.amount),
-                "duplicate": .bool(outcome.duplicate), "status": .string(outcome.status), "paid": money(outcome.paid),
-                "balance": money(outcome.balance), "currency": .string(outcome.currency),
-            ]
+            let money = { (minor: Int64) in currency?.format(minor) ?? String(minor) }
+            return PaymentAnswer(
+                paymentId: outcome.paymentId, amount: money(outcome.amount), duplicate: outcome.duplicate,
+                status: outcome.status, paid: money(outcome.paid), balance: money(outcome.balance),
+                currency: outcome.currency)
         }),
-        ("cancel", .init(mutating: true) { engine, args in
-            let outcome = try engine.cancel(number: try args.requiredString("number"))
-            return ["status": .string(outcome.status.rawValue), "withdrawnMessages": JSONValue(outcome.withdrawn)]
+        ("cancel", .typed(CancelArguments.self, mutating: true) { engine, request in
+            let outcome = try engine.cancel(number: try Arguments.nonEmpty(request.number, "number"))
+            return CancelAnswer(status: outcome.status.rawValue, withdrawnMessages: outcome.withdrawn)
         }),
-        ("resend", .init(mutating: true) { engine, args in
-            let via = try args.requiredString("via")
+        ("resend", .typed(ResendArguments.self, mutating: true) { engine, request in
+            let via = try Arguments.nonEmpty(request.via, "via")
             guard let channel = OutboxChannel(rawValue: via) else {
                 throw BillingError(.invalidRequest, "--via '\(via.prefix(20))' is not one of email, sms, post.", field: "via")
             }
-            let to = try args.string("to")
+            let to = request.to
             if let to, to.count > 254 {
                 throw BillingError(.fieldTooLong, "--to is longer than 254 characters.", field: "to")
             }
             if let to, let refusal = RecipientAddress.refusal(to, via: channel) {
                 throw BillingError(.invalidField, "--to \(refusal).", field: "to")
             }
-            let outcome = try engine.resend(number: try args.requiredString("number"), channel: channel, to: to)
-            return ["outboxId": JSONValue(Int(outcome.outboxId)), "channel": .string(channel.rawValue),
-                    "recipient": .string(outcome.recipient)]
+            let outcome = try engine.resend(
+                number: try Arguments.nonEmpty(request.number, "number"), channel: channel, to: to)
+            return ResendAnswer(outboxId: outcome.outboxId, channel: channel.rawValue, recipient: outcome.recipient)
         }),
     ]
 }

@@ -16,9 +16,9 @@ struct ListPage {
     /// Rows below this id; nil on the first page.
     let before: Int64?
 
-    init(_ list: String, _ args: Arguments) throws {
+    init(_ list: String, limit field: JSONValue?, after: String?) throws {
         self.list = list
-        if let field = args.value["limit"], !field.isNull {
+        if let field, !field.isNull {
             guard let limit = field.intValue ?? field.stringValue.flatMap({ Int($0) }),
                   (1...Self.maxLimit).contains(limit) else {
                 throw BillingError(
@@ -29,17 +29,19 @@ struct ListPage {
         } else {
             limit = Self.defaultLimit
         }
-        before = try args.string("after").map { try Self.decode($0, list: list) }
+        before = try after.map { try Self.decode($0, list: list) }
     }
 
     /// What the store is asked for: one row more than the page, so the answer knows whether another page follows.
     var fetch: Int { limit + 1 }
 
-    /// `{"<key>": [items], "next": cursor | null}` from the rows the store gave for `fetch`.
-    func answer<Row>(_ key: String, _ rows: [Row], id: (Row) -> Int64, item: (Row) -> JSONValue) -> JSONValue {
+    /// The page's items and the cursor of the next page (nil on the last), from the rows the store gave for `fetch`.
+    func items<Row, Item>(_ rows: [Row], id: (Row) -> Int64, item: (Row) throws -> Item) rethrows
+        -> (items: [Item], next: String?)
+    {
         let page = rows.prefix(limit)
-        let next: JSONValue = rows.count > limit ? page.last.map { .string(Self.encode(id($0), list: list)) } ?? .null : .null
-        return .object([JSONMember(key: key, value: .array(page.map(item))), JSONMember(key: "next", value: next)])
+        let next = rows.count > limit ? page.last.map { Self.encode(id($0), list: list) } : nil
+        return (try page.map(item), next)
     }
 
     static func encode(_ id: Int64, list: String) -> String {
