@@ -14,21 +14,21 @@ struct JSONValueCodingTests {
         var number: String
         var total: Int64
         var paid: Bool
-        var rate: Double
+        var rate: String
         var note: String?
         var lines: [Line]
         var raw: JSONValue
     }
 
     static let document = Document(
-        number: "INV-1", total: 9_223_372_036_854_775_807, paid: false, rate: 0.5, note: nil,
+        number: "INV-1", total: 9_223_372_036_854_775_807, paid: false, rate: "0.5", note: nil,
         lines: [Line(description: "Hosting", quantity: 2), Line(description: nil, quantity: -1)],
         raw: ["amount": .number("12345678901234567890.123456")])
 
     @Test func encodingKeepsDeclarationOrderAndWritesNilAsNull() throws {
         let json = try JSONValueEncoder().encode(Self.document)
         #expect(json.members?.map(\.key) == ["number", "total", "paid", "rate", "note", "lines", "raw"])
-        #expect(json.serialized() == #"{"number":"INV-1","total":9223372036854775807,"paid":false,"rate":0.5,"#
+        #expect(json.serialized() == #"{"number":"INV-1","total":9223372036854775807,"paid":false,"rate":"0.5","#
             + #""note":null,"lines":[{"description":"Hosting","quantity":2},{"description":null,"quantity":-1}],"#
             + #""raw":{"amount":12345678901234567890.123456}}"#)
     }
@@ -41,7 +41,7 @@ struct JSONValueCodingTests {
     }
 
     @Test func aMissingFieldIsRefusedNamingItsPath() throws {
-        let json: JSONValue = ["number": "1", "total": 1, "paid": true, "rate": 1, "note": nil,
+        let json: JSONValue = ["number": "1", "total": 1, "paid": true, "rate": "1", "note": nil,
                                "lines": [["description": "x", "quantity": 1], ["description": "y"]], "raw": nil]
         let error = try #require(throws: BillingError.self) { try JSONValueDecoder.answers.decode(Document.self, from: json) }
         #expect(error.code == .invalidAnswer)
@@ -50,13 +50,13 @@ struct JSONValueCodingTests {
     }
 
     @Test func aWrongTypeIsRefusedNamingTheFieldAndBothTypes() throws {
-        let json: JSONValue = ["number": 7, "total": 1, "paid": true, "rate": 1, "note": nil, "lines": [], "raw": 1]
+        let json: JSONValue = ["number": 7, "total": 1, "paid": true, "rate": "1", "note": nil, "lines": [], "raw": 1]
         let error = try #require(throws: BillingError.self) { try JSONValueDecoder.requests.decode(Document.self, from: json) }
         #expect(error.code == .invalidRequest)
         #expect(error.field == "number")
         #expect(error.message == "Argument 'number' must be a string, not a number.")
 
-        let fraction: JSONValue = ["number": "1", "total": .number("1.5"), "paid": true, "rate": 1, "note": nil,
+        let fraction: JSONValue = ["number": "1", "total": .number("1.5"), "paid": true, "rate": "1", "note": nil,
                                    "lines": [], "raw": 1]
         let notWhole = try #require(throws: BillingError.self) {
             try JSONValueDecoder.answers.decode(Document.self, from: fraction)
@@ -65,14 +65,14 @@ struct JSONValueCodingTests {
     }
 
     @Test func anAnswerMustNameAnOptionalFieldButARequestMayLeaveItOut() throws {
-        let json: JSONValue = ["number": "1", "total": 1, "paid": true, "rate": 1, "lines": [], "raw": nil]
+        let json: JSONValue = ["number": "1", "total": 1, "paid": true, "rate": "1", "lines": [], "raw": nil]
         let error = try #require(throws: BillingError.self) { try JSONValueDecoder.answers.decode(Document.self, from: json) }
         #expect(error.field == "note")
         #expect(try JSONValueDecoder.requests.decode(Document.self, from: json).note == nil)
     }
 
     @Test func aRequestWithAnUnknownFieldIsRefusedAnAnswerMayCarryMore() throws {
-        let json: JSONValue = ["number": "1", "total": 1, "paid": true, "rate": 1, "note": nil,
+        let json: JSONValue = ["number": "1", "total": 1, "paid": true, "rate": "1", "note": nil,
                                "lines": [["description": "x", "quantity": 1, "colour": "red"]], "raw": nil]
         let error = try #require(throws: BillingError.self) { try JSONValueDecoder.requests.decode(Document.self, from: json) }
         #expect(error.code == .invalidRequest)
@@ -96,13 +96,22 @@ struct JSONValueCodingTests {
     }
 
     @Test func everyIntegerWidthIsWrittenAsItsLiteral() throws {
-        struct Widths: Codable, Equatable { var a: Int8; var b: UInt16; var c: Int32; var d: UInt64; var e: Float }
-        let widths = Widths(a: -128, b: 65_535, c: -7, d: 18_446_744_073_709_551_615, e: 0.25)
+        struct Widths: Codable, Equatable { var a: Int8; var b: UInt16; var c: Int32; var d: UInt64 }
+        let widths = Widths(a: -128, b: 65_535, c: -7, d: 18_446_744_073_709_551_615)
         let json = try JSONValueEncoder().encode(widths)
-        #expect(json.serialized() == #"{"a":-128,"b":65535,"c":-7,"d":18446744073709551615,"e":0.25}"#)
+        #expect(json.serialized() == #"{"a":-128,"b":65535,"c":-7,"d":18446744073709551615}"#)
         #expect(try JSONValueDecoder.answers.decode(Widths.self, from: json) == widths)
-        let overflow: JSONValue = ["a": 128, "b": 0, "c": 0, "d": 0, "e": 0]
+        let overflow: JSONValue = ["a": 128, "b": 0, "c": 0, "d": 0]
         #expect(throws: BillingError.self) { try JSONValueDecoder.answers.decode(Widths.self, from: overflow) }
+    }
+
+    @Test func floatingPointIsNeitherWrittenNorReadSoNoAmountIsRoundedInTransit() throws {
+        struct Rated: Codable { var rate: Double }
+        #expect(throws: EncodingError.self) { try JSONValueEncoder().encode(Rated(rate: 0.1)) }
+        let error = try #require(throws: BillingError.self) {
+            try JSONValueDecoder.answers.decode(Rated.self, from: ["rate": .number("0.1")])
+        }
+        #expect(error.field == "rate")
     }
 
     @Test func orderedCountsAndErrorBodiesKeepTheWireShape() throws {

@@ -87,7 +87,7 @@ struct ControlSocketPrivacyTests {
         }
         func hold(uid: Int, count: Int) throws -> (Holder, URL) {
             let output = daemon.directory.appendingPathComponent("holder-\(uid)")
-            FileManager.default.createFile(atPath: output.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: output.path, contents: nil)
             let holderProcess = Holder()
             holderProcess.shell.executableURL = URL(fileURLWithPath: "/bin/sh")
             let pidFile = daemon.directory.appendingPathComponent("holder-\(uid).pid").path

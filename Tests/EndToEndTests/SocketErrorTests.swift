@@ -12,7 +12,7 @@ struct SocketErrorTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("plain-file").path
-        FileManager.default.createFile(atPath: file, contents: Data("x".utf8))
+        _ = FileManager.default.createFile(atPath: file, contents: Data("x".utf8))
         let result = try runProgram(Products.billingd, ["--database", folder.appendingPathComponent("b.sqlite").path,
                                                         "--socket", file + "/control.sock"], timeout: 60)
         #expect(result.exitCode == 1)

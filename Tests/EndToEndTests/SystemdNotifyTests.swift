@@ -150,7 +150,7 @@ struct SystemdNotifyTests {
                             ".shell while [ ! -e \(release) ]; do sleep 0.05; done", "COMMIT;"]
         locker.standardOutput = FileHandle.nullDevice
         try locker.run()
-        defer { FileManager.default.createFile(atPath: release, contents: nil) }
+        defer { _ = FileManager.default.createFile(atPath: release, contents: nil) }
         let deadline = Date().addingTimeInterval(20)
         while !FileManager.default.fileExists(atPath: marker) {
             guard Date() < deadline, locker.isRunning else { throw TestFailure("sqlite3 did not take the write lock") }
@@ -167,7 +167,7 @@ struct SystemdNotifyTests {
         #expect(blockedFor > 3, "busy_timeout 4 s held the writer for \(blockedFor) s")
         #expect(pingsWhileBlocked.isEmpty, "pings while the writer was stuck: \(pingsWhileBlocked.count)")
 
-        FileManager.default.createFile(atPath: release, contents: nil)
+        _ = FileManager.default.createFile(atPath: release, contents: nil)
         locker.waitUntilExit()
         let resumedFrom = notify.datagrams.count
         try notify.wait(for: "WATCHDOG=1", from: resumedFrom, timeout: 5)

@@ -1,6 +1,6 @@
 /// A `JSONValue` field in a typed message passes through `JSONValueEncoder` and `JSONValueDecoder` as it is
-/// (number literals and member order intact); this conformance is for other coders, which see numbers as
-/// `Int` or `Double`.
+/// (number literals and member order intact); this conformance is for other coders, which see numbers as `Int`
+/// only: a number that is not a whole one is refused rather than rounded through floating point.
 extension JSONValue: Codable {
     public init(from decoder: any Decoder) throws {
         if let keyed = try? decoder.container(keyedBy: AnyCodingKey.self) {
@@ -20,8 +20,6 @@ extension JSONValue: Codable {
             self = .bool(flag)
         } else if let number = try? single.decode(Int.self) {
             self = .number(String(number))
-        } else if let number = try? single.decode(Double.self) {
-            self = .number(String(number))
         } else {
             self = .string(try single.decode(String.self))
         }
@@ -37,7 +35,12 @@ extension JSONValue: Codable {
             try single.encode(flag)
         case .number(let literal):
             var single = encoder.singleValueContainer()
-            if let number = Int(literal) { try single.encode(number) } else { try single.encode(Double(literal) ?? .nan) }
+            guard let number = Int(literal) else {
+                throw EncodingError.invalidValue(literal, .init(
+                    codingPath: encoder.codingPath,
+                    debugDescription: "\(literal) is not a whole number; only JSONValueEncoder writes it exactly."))
+            }
+            try single.encode(number)
         case .string(let text):
             var single = encoder.singleValueContainer()
             try single.encode(text)

@@ -130,12 +130,11 @@ struct SingleValueContainer: SingleValueDecodingContainer {
         return text
     }
 
-    func decode(_ type: Double.Type) throws -> Double {
-        guard let literal = decoder.value.numberLiteral, let number = Double(literal) else { throw wrongType("a number") }
-        return number
-    }
+    // The control protocol carries no floating point: amounts, rates and quantities travel as decimal strings, so
+    // no figure is ever rounded in transit. A message type with a floating-point field fails here, loudly.
+    func decode(_ type: Double.Type) throws -> Double { throw wrongType("a decimal string (no floating point)") }
 
-    func decode(_ type: Float.Type) throws -> Float { Float(try decode(Double.self)) }
+    func decode(_ type: Float.Type) throws -> Float { throw wrongType("a decimal string (no floating point)") }
 
     private func integer<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
         guard let literal = decoder.value.numberLiteral else { throw wrongType("a whole number") }

@@ -99,13 +99,11 @@ func encodeValue<T: Encodable>(_ value: T, into node: EncodingNode, codingPath: 
     case let text as String: node.content = .leaf(.string(text))
     case let flag as Bool: node.content = .leaf(.bool(flag))
     case let number as any BinaryInteger: node.content = .leaf(.number(String(describing: number)))
-    case let number as Float: try encodeValue(Double(number), into: node, codingPath: codingPath)
-    case let number as Double:
-        guard number.isFinite else {
-            throw EncodingError.invalidValue(
-                number, .init(codingPath: codingPath, debugDescription: "JSON has no \(number) ('\(fieldPath(codingPath))')."))
-        }
-        node.content = .leaf(.number(String(number)))
+    case is Float, is Double:
+        // Amounts, rates and quantities travel as decimal strings: nothing is rounded in transit.
+        throw EncodingError.invalidValue(value, .init(
+            codingPath: codingPath,
+            debugDescription: "'\(fieldPath(codingPath))' is floating point; the control protocol carries decimal strings."))
     default:
         try value.encode(to: NodeEncoder(node: node, codingPath: codingPath))
     }

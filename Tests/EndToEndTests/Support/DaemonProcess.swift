@@ -42,8 +42,8 @@ func runProgram(_ path: String, _ arguments: [String], input: Data? = nil, envir
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
     let out = dir.appendingPathComponent("out"), err = dir.appendingPathComponent("err")
-    FileManager.default.createFile(atPath: out.path, contents: nil)
-    FileManager.default.createFile(atPath: err.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: err.path, contents: nil)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
@@ -51,7 +51,7 @@ func runProgram(_ path: String, _ arguments: [String], input: Data? = nil, envir
     process.standardOutput = try FileHandle(forWritingTo: out)
     process.standardError = try FileHandle(forWritingTo: err)
     let stdinFile = dir.appendingPathComponent("in")
-    FileManager.default.createFile(atPath: stdinFile.path, contents: input ?? Data())
+    _ = FileManager.default.createFile(atPath: stdinFile.path, contents: input ?? Data())
     process.standardInput = try FileHandle(forReadingFrom: stdinFile)
     try process.run()
     let deadline = Date().addingTimeInterval(timeout)
@@ -118,7 +118,7 @@ final class DaemonProcess: @unchecked Sendable {
         }
         environment.merge(extra) { $1 }
         process.environment = environment
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let logHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.standardOutput = logHandle
         process.standardError = logHandle

@@ -26,14 +26,14 @@ final class ForeignWriteLock {
                              ".shell while [ ! -e \(releaseFile) ]; do sleep 0.05; done", "COMMIT;"]
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        guard try eventually(within: 20, { FileManager.default.fileExists(atPath: marker) }) else {
+        guard eventually(within: 20, { FileManager.default.fileExists(atPath: marker) }) else {
             release()
             throw TestFailure("sqlite3 did not take the write lock")
         }
     }
 
     func release() {
-        FileManager.default.createFile(atPath: releaseFile, contents: nil)
+        _ = FileManager.default.createFile(atPath: releaseFile, contents: nil)
         process.waitUntilExit()
     }
 
@@ -138,7 +138,7 @@ enum KilledRun {
             merged.removeValue(forKey: name)
         }
         process.environment = merged
-        if !FileManager.default.fileExists(atPath: log.path) { FileManager.default.createFile(atPath: log.path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }
         let handle = try FileHandle(forWritingTo: log)
         handle.seekToEndOfFile()
         process.standardOutput = handle
