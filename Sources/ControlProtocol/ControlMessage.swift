@@ -81,7 +81,15 @@ public enum ControlResponse: Sendable, Equatable {
                   let message = error["message"]?.stringValue else {
                 throw BillingError(.invalidRequest, "The daemon answered with an error without code and message.")
             }
-            self = .failure(BillingError(.init(rawValue: code), message, field: error["field"]?.stringValue))
+            guard let known = BillingError.Code(rawValue: code) else {
+                // Daemon and billingctl ship together, so this is a daemon newer than its client: say so, keep
+                // the daemon's code in the sentence.
+                self = .failure(BillingError(
+                    .invalidAnswer, "The daemon refused with \(code.prefix(64)), a code this billingctl does not know: "
+                        + message, field: error["field"]?.stringValue))
+                return
+            }
+            self = .failure(BillingError(known, message, field: error["field"]?.stringValue))
         default:
             throw BillingError(.invalidRequest, "The daemon's answer has no \"ok\" field.")
         }

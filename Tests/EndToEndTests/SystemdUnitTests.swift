@@ -35,7 +35,7 @@ struct SystemdUnitTests {
     /// scratch root, so the machine's own catalog database is left alone).
     @Test func catalogExplainsEveryMessageIDAndJournalctlIndexesIt() throws {
         let source = try String(contentsOf: Examples.root.appendingPathComponent(
-            "Sources/BillingEngine/Jobs/RecurringRun.swift"), encoding: .utf8)
+            "Sources/BillingEngine/Jobs/JournalMessageID.swift"), encoding: .utf8)
         let ids = source.matches(of: /static let \w+ = "([0-9a-f]{32})"/).map { String($0.1) }
         #expect(ids.count == 8, "\(ids)")
 

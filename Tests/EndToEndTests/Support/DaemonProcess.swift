@@ -44,26 +44,18 @@ func runProgram(_ path: String, _ arguments: [String], input: Data? = nil, envir
     let out = dir.appendingPathComponent("out"), err = dir.appendingPathComponent("err")
     _ = FileManager.default.createFile(atPath: out.path, contents: nil)
     _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = arguments
-    if let environment { process.environment = environment }
-    process.standardOutput = try FileHandle(forWritingTo: out)
-    process.standardError = try FileHandle(forWritingTo: err)
     let stdinFile = dir.appendingPathComponent("in")
     _ = FileManager.default.createFile(atPath: stdinFile.path, contents: input ?? Data())
-    process.standardInput = try FileHandle(forReadingFrom: stdinFile)
-    try process.run()
-    let deadline = Date().addingTimeInterval(timeout)
-    while process.isRunning {
-        if Date() > deadline {
-            process.terminate()
-            throw TestFailure("\(path) \(arguments) did not finish within \(timeout) s")
-        }
-        usleep(5_000)
+    let program = try SpawnedProgram(path, arguments, stdin: stdinFile.path, stdout: out.path, stderr: err.path,
+                                     environment: environment)
+    let exitCode: Int32
+    do {
+        exitCode = try program.wait(timeout: timeout)
+    } catch {
+        throw TestFailure("\(path) \(arguments) did not finish within \(timeout) s")
     }
     return CommandResult(
-        exitCode: process.terminationStatus,
+        exitCode: exitCode,
         stdout: String(decoding: (try? Data(contentsOf: out)) ?? Data(), as: UTF8.self),
         stderr: String(decoding: (try? Data(contentsOf: err)) ?? Data(), as: UTF8.self))
 }
