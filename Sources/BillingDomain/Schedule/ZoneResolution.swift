@@ -58,9 +58,10 @@ public enum ZoneResolution {
 
     /// A time zone stored by an earlier billingd, which took any name Foundation knows (`JST`, `GMT+5`): a stored
     /// template keeps billing by the rules it was imported with, while new input goes through `timeZone(identifier:)`.
+    /// The stored name was checked when it arrived, so only tzdata is asked here: no second check of its form on
+    /// generation's hot path, where every due template is decoded.
     public static func storedTimeZone(identifier: String) -> TimeZone? {
-        if let zone = try? timeZone(identifier: identifier) { return zone }
-        return TimeZone(identifier: identifier)
+        TimeZone(identifier: identifier)
     }
 
     /// Whether a stored zone name is one that new input would be refused with (only an earlier billingd stored it).
@@ -93,7 +94,7 @@ public enum ZoneResolution {
         }
     }
 
-    /// Built once: stored templates are decoded on generation's hot path.
+    /// Built once, not per name checked.
     private static let singleZoneNames = Set(TimeZone.knownTimeZoneIdentifiers.filter { !$0.contains("/") })
 
     // Whole seconds since 1970, clamped to ±10^13 s (±300,000 years) so that `Date.distantFuture`, infinities
