@@ -57,21 +57,22 @@ public struct Configuration: Sendable {
     /// Spool folders not set explicitly are `spool/email`, `spool/sms`, `spool/post` beside the database file
     /// (DESIGN §4), so `--database` and `database.path` move them with it.
     public var emailSpoolDirectory: String {
-        get { explicitSpoolDirectories["email"] ?? spoolDirectoryBesideDatabase("email") }
-        set { explicitSpoolDirectories["email"] = newValue }
+        get { explicitSpoolDirectories[.email] ?? spoolDirectoryBesideDatabase(.email) }
+        set { explicitSpoolDirectories[.email] = newValue }
     }
     public var smsSpoolDirectory: String {
-        get { explicitSpoolDirectories["sms"] ?? spoolDirectoryBesideDatabase("sms") }
-        set { explicitSpoolDirectories["sms"] = newValue }
+        get { explicitSpoolDirectories[.sms] ?? spoolDirectoryBesideDatabase(.sms) }
+        set { explicitSpoolDirectories[.sms] = newValue }
     }
     public var postSpoolDirectory: String {
-        get { explicitSpoolDirectories["post"] ?? spoolDirectoryBesideDatabase("post") }
-        set { explicitSpoolDirectories["post"] = newValue }
+        get { explicitSpoolDirectories[.post] ?? spoolDirectoryBesideDatabase(.post) }
+        set { explicitSpoolDirectories[.post] = newValue }
     }
-    private var explicitSpoolDirectories: [String: String] = [:]
+    private var explicitSpoolDirectories: [OutboxChannel: String] = [:]
 
-    private func spoolDirectoryBesideDatabase(_ channel: String) -> String {
-        URL(fileURLWithPath: databasePath).deletingLastPathComponent().appendingPathComponent("spool/" + channel).path
+    private func spoolDirectoryBesideDatabase(_ channel: OutboxChannel) -> String {
+        URL(fileURLWithPath: databasePath).deletingLastPathComponent()
+            .appendingPathComponent("spool/" + channel.rawValue).path
     }
 
     public var outboxMaxAttempts: Int = 8
