@@ -180,8 +180,10 @@ enum Outbox {
         "invoice-\(invoiceID)-\(intent.kind)-\(intent.channel.rawValue)\(suffix)"
     }
 
+    /// The new row's id; nil when a row with the same idempotency key was already there (nothing is queued twice).
+    @discardableResult
     static func enqueue(_ intent: NotificationIntent, invoiceID: Int64, at: Int64, db: SQLiteConnection,
-                        keySuffix: String = "") throws {
+                        keySuffix: String = "") throws -> Int64? {
         let key = Outbox.key(invoiceID: invoiceID, intent: intent, suffix: keySuffix)
         try db.cached("""
             INSERT INTO outbox (invoice_id, channel, kind, recipient, language, idempotency_key, status, attempts,
@@ -191,9 +193,10 @@ enum Outbox {
             """).bind(
                 .integer(invoiceID), .text(intent.channel.rawValue), .text(intent.kind), .text(intent.recipient),
                 .string(intent.language), .text(key), .integer(at), .integer(at), .integer(at)).run()
-        if db.changes > 0 {
-            try History.add(invoiceID, "notification_queued", at: at, channel: intent.channel.rawValue,
-                            target: intent.recipient, detail: intent.kind, db: db)
-        }
+        guard db.changes > 0 else { return nil }
+        let outboxID = db.lastInsertRowID
+        try History.add(invoiceID, "notification_queued", at: at, channel: intent.channel.rawValue,
+                        target: intent.recipient, detail: intent.kind, db: db)
+        return outboxID
     }
 }

@@ -188,10 +188,8 @@ extension Store {
                     .bind(.integer(invoice.id)).scalarInt() ?? 0
                 let intent = NotificationIntent(channel: channel, kind: "resend", recipient: recipient, language: customer.language)
                 let suffix = "-\(previous + 1)"
-                try Outbox.enqueue(intent, invoiceID: invoice.id, at: now, db: db, keySuffix: suffix)
-                // The last insert is the history event that follows the row; the row is found by its unique key.
-                guard let outboxID = try db.cached("SELECT id FROM outbox WHERE idempotency_key = ?")
-                    .bind(.text(Outbox.key(invoiceID: invoice.id, intent: intent, suffix: suffix))).scalarInt() else {
+                guard let outboxID = try Outbox.enqueue(intent, invoiceID: invoice.id, at: now, db: db, keySuffix: suffix)
+                else {
                     throw BillingError(.internalError, "The resent message of \(number) was not queued.")
                 }
                 return ResendOutcome(outboxId: outboxID, recipient: recipient)
