@@ -3,136 +3,209 @@
 ///
 /// Keys come out in the order they are encoded (the declaration order of a synthesized `encode(to:)`). A nil
 /// optional is written as `null`, not left out: the `--json` shapes of DESIGN.md §4 name every field, null or not.
+///
+/// Every control answer passes through here, so it does no work per field beyond writing it: containers write in
+/// place into one tree of nodes, and a node's coding path is worked out only when an error needs it.
 public struct JSONValueEncoder: Sendable {
     public init() {}
 
     public func encode<T: Encodable>(_ value: T) throws -> JSONValue {
         if let json = value as? JSONValue { return json }
-        let node = EncodingNode()
-        try value.encode(to: NodeEncoder(node: node, codingPath: []))
-        return try node.value(at: [])
+        let root = EncodingNode(parent: nil, position: .root)
+        try value.encode(to: NodeEncoder(node: root))
+        return try root.value()
     }
 }
 
 /// What one encoder or container has written so far; a reference, because containers outlive the call that made
 /// them and write into their parent's slot.
 final class EncodingNode {
-    enum Content {
+    enum Position {
+        case root
+        case member(any CodingKey)
+        case element(Int)
+    }
+
+    private enum Content {
         case unset
         case leaf(JSONValue)
-        case object(keys: [String], children: [String: EncodingNode])
-        case array([EncodingNode])
+        case object
+        case array
     }
 
-    var content: Content = .unset
+    private var content: Content = .unset
+    /// An object's keys and an object's or array's children, in the order written.
+    private var keys: [String] = []
+    private var children: [EncodingNode] = []
+    /// The parent holds its children for the whole encoding, so this back reference never outlives it.
+    private unowned let parent: EncodingNode?
+    private let position: Position
 
-    func value(at path: [any CodingKey]) throws -> JSONValue {
-        switch content {
-        case .unset:
-            throw EncodingError.invalidValue(
-                (), .init(codingPath: path, debugDescription: "Nothing was encoded at '\(fieldPath(path))'."))
-        case .leaf(let value):
-            return value
-        case .object(let keys, let children):
-            return .object(try keys.map { key in
-                JSONMember(key: key, value: try children[key]!.value(at: path + [AnyCodingKey(stringValue: key)]))
-            })
-        case .array(let items):
-            return .array(try items.enumerated().map { index, item in
-                try item.value(at: path + [AnyCodingKey(intValue: index)])
-            })
+    init(parent: EncodingNode?, position: Position) {
+        self.parent = parent
+        self.position = position
+    }
+
+    /// Where this node sits, from the root: only errors and the rare `codingPath` reader ask for it.
+    var codingPath: [any CodingKey] {
+        var path: [any CodingKey] = []
+        var node: EncodingNode? = self
+        while let current = node {
+            switch current.position {
+            case .root: break
+            case .member(let key): path.append(key)
+            case .element(let index): path.append(AnyCodingKey(intValue: index))
+            }
+            node = current.parent
         }
+        return path.reversed()
     }
 
-    /// The member `key` of this object, made an object first if nothing was written yet.
-    func child(_ key: String) -> EncodingNode {
-        var (keys, children): ([String], [String: EncodingNode]) = ([], [:])
-        if case .object(let k, let c) = content { (keys, children) = (k, c) }
-        if let existing = children[key] { return existing }
-        let node = EncodingNode()
-        keys.append(key)
-        children[key] = node
-        content = .object(keys: keys, children: children)
+    func setLeaf(_ value: JSONValue) {
+        content = .leaf(value)
+        keys = []
+        children = []
+    }
+
+    func makeObject() {
+        if case .object = content { return }
+        content = .object
+        keys = []
+        children = []
+    }
+
+    func makeArray() {
+        if case .array = content { return }
+        content = .array
+        keys = []
+        children = []
+    }
+
+    /// The member `key` of this object, made an object first if nothing was written yet. A key written twice keeps
+    /// its first place and its last value, as a dictionary would.
+    func child(_ key: some CodingKey) -> EncodingNode {
+        makeObject()
+        let name = key.stringValue
+        if let index = keys.lastIndex(of: name) { return children[index] }
+        let node = EncodingNode(parent: self, position: .member(key))
+        keys.append(name)
+        children.append(node)
         return node
     }
 
     func appended() -> EncodingNode {
-        var items: [EncodingNode] = []
-        if case .array(let existing) = content { items = existing }
-        let node = EncodingNode()
-        items.append(node)
-        content = .array(items)
+        makeArray()
+        let node = EncodingNode(parent: self, position: .element(children.count))
+        children.append(node)
         return node
     }
 
     var count: Int {
-        if case .array(let items) = content { return items.count }
+        if case .array = content { return children.count }
         return 0
+    }
+
+    func value() throws -> JSONValue {
+        switch content {
+        case .unset:
+            let path = codingPath
+            throw EncodingError.invalidValue(
+                (), .init(codingPath: path, debugDescription: "Nothing was encoded at '\(fieldPath(path))'."))
+        case .leaf(let value):
+            return value
+        case .object:
+            var members: [JSONMember] = []
+            members.reserveCapacity(keys.count)
+            for (key, child) in zip(keys, children) {
+                members.append(JSONMember(key: key, value: try child.value()))
+            }
+            return .object(members)
+        case .array:
+            var items: [JSONValue] = []
+            items.reserveCapacity(children.count)
+            for child in children { items.append(try child.value()) }
+            return .array(items)
+        }
     }
 }
 
 struct NodeEncoder: Encoder {
     let node: EncodingNode
-    let codingPath: [any CodingKey]
+    var codingPath: [any CodingKey] { node.codingPath }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-        if case .object = node.content {} else { node.content = .object(keys: [], children: [:]) }
-        return KeyedEncodingContainer(KeyedNodeContainer<Key>(node: node, codingPath: codingPath))
+        node.makeObject()
+        return KeyedEncodingContainer(KeyedNodeContainer<Key>(node: node))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
-        if case .array = node.content {} else { node.content = .array([]) }
-        return UnkeyedNodeContainer(node: node, codingPath: codingPath)
+        node.makeArray()
+        return UnkeyedNodeContainer(node: node)
     }
 
     func singleValueContainer() -> any SingleValueEncodingContainer {
-        SingleValueNodeContainer(node: node, codingPath: codingPath)
+        SingleValueNodeContainer(node: node)
     }
 }
 
 /// Writes a value into `node`: leaves directly (numbers keep an exact literal), everything else through its own
 /// `encode(to:)`.
-func encodeValue<T: Encodable>(_ value: T, into node: EncodingNode, codingPath: [any CodingKey]) throws {
+func encodeValue<T: Encodable>(_ value: T, into node: EncodingNode) throws {
     switch value {
-    case let json as JSONValue: node.content = .leaf(json)
-    case let text as String: node.content = .leaf(.string(text))
-    case let flag as Bool: node.content = .leaf(.bool(flag))
-    case let number as any BinaryInteger: node.content = .leaf(.number(String(describing: number)))
+    case let json as JSONValue: node.setLeaf(json)
+    case let text as String: node.setLeaf(.string(text))
+    case let flag as Bool: node.setLeaf(.bool(flag))
+    case let number as any BinaryInteger: node.setLeaf(.number(String(describing: number)))
     case is Float, is Double:
         // Amounts, rates and quantities travel as decimal strings: nothing is rounded in transit.
+        let path = node.codingPath
         throw EncodingError.invalidValue(value, .init(
-            codingPath: codingPath,
-            debugDescription: "'\(fieldPath(codingPath))' is floating point; the control protocol carries decimal strings."))
+            codingPath: path,
+            debugDescription: "'\(fieldPath(path))' is floating point; the control protocol carries decimal strings."))
     default:
-        try value.encode(to: NodeEncoder(node: node, codingPath: codingPath))
+        try value.encode(to: NodeEncoder(node: node))
     }
 }
 
 struct KeyedNodeContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let node: EncodingNode
-    let codingPath: [any CodingKey]
+    var codingPath: [any CodingKey] { node.codingPath }
 
-    mutating func encodeNil(forKey key: Key) throws { node.child(key.stringValue).content = .leaf(.null) }
+    mutating func encodeNil(forKey key: Key) throws { node.child(key).setLeaf(.null) }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        try encodeValue(value, into: node.child(key.stringValue), codingPath: codingPath + [key])
+        try encodeValue(value, into: node.child(key))
     }
+
+    // The common leaves, written without the generic path's dynamic casts.
+    mutating func encode(_ value: String, forKey key: Key) throws { node.child(key).setLeaf(.string(value)) }
+    mutating func encode(_ value: Bool, forKey key: Key) throws { node.child(key).setLeaf(.bool(value)) }
+    mutating func encode(_ value: Int, forKey key: Key) throws { node.child(key).setLeaf(.number(String(value))) }
+    mutating func encode(_ value: Int64, forKey key: Key) throws { node.child(key).setLeaf(.number(String(value))) }
 
     // A nil optional is written as null (see JSONValueEncoder); the synthesized code calls these for optionals.
     mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws {
         guard let value else { return try encodeNil(forKey: key) }
         try encode(value, forKey: key)
     }
-    mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) throws { try encodeOptional(value, key) }
-    mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws { try encodeOptional(value, key) }
+    mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) throws {
+        if let value { try encode(value, forKey: key) } else { try encodeNil(forKey: key) }
+    }
+    mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws {
+        if let value { try encode(value, forKey: key) } else { try encodeNil(forKey: key) }
+    }
+    mutating func encodeIfPresent(_ value: Int?, forKey key: Key) throws {
+        if let value { try encode(value, forKey: key) } else { try encodeNil(forKey: key) }
+    }
+    mutating func encodeIfPresent(_ value: Int64?, forKey key: Key) throws {
+        if let value { try encode(value, forKey: key) } else { try encodeNil(forKey: key) }
+    }
     mutating func encodeIfPresent(_ value: Double?, forKey key: Key) throws { try encodeOptional(value, key) }
     mutating func encodeIfPresent(_ value: Float?, forKey key: Key) throws { try encodeOptional(value, key) }
-    mutating func encodeIfPresent(_ value: Int?, forKey key: Key) throws { try encodeOptional(value, key) }
     mutating func encodeIfPresent(_ value: Int8?, forKey key: Key) throws { try encodeOptional(value, key) }
     mutating func encodeIfPresent(_ value: Int16?, forKey key: Key) throws { try encodeOptional(value, key) }
     mutating func encodeIfPresent(_ value: Int32?, forKey key: Key) throws { try encodeOptional(value, key) }
-    mutating func encodeIfPresent(_ value: Int64?, forKey key: Key) throws { try encodeOptional(value, key) }
     mutating func encodeIfPresent(_ value: UInt?, forKey key: Key) throws { try encodeOptional(value, key) }
     mutating func encodeIfPresent(_ value: UInt8?, forKey key: Key) throws { try encodeOptional(value, key) }
     mutating func encodeIfPresent(_ value: UInt16?, forKey key: Key) throws { try encodeOptional(value, key) }
@@ -147,59 +220,55 @@ struct KeyedNodeContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func nestedContainer<NestedKey: CodingKey>(
         keyedBy keyType: NestedKey.Type, forKey key: Key
     ) -> KeyedEncodingContainer<NestedKey> {
-        NodeEncoder(node: node.child(key.stringValue), codingPath: codingPath + [key]).container(keyedBy: keyType)
+        NodeEncoder(node: node.child(key)).container(keyedBy: keyType)
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
-        NodeEncoder(node: node.child(key.stringValue), codingPath: codingPath + [key]).unkeyedContainer()
+        NodeEncoder(node: node.child(key)).unkeyedContainer()
     }
 
     mutating func superEncoder() -> any Encoder {
-        NodeEncoder(node: node.child("super"), codingPath: codingPath + [AnyCodingKey(stringValue: "super")])
+        NodeEncoder(node: node.child(AnyCodingKey(stringValue: "super")))
     }
 
     mutating func superEncoder(forKey key: Key) -> any Encoder {
-        NodeEncoder(node: node.child(key.stringValue), codingPath: codingPath + [key])
+        NodeEncoder(node: node.child(key))
     }
 }
 
 struct UnkeyedNodeContainer: UnkeyedEncodingContainer {
     let node: EncodingNode
-    let codingPath: [any CodingKey]
+    var codingPath: [any CodingKey] { node.codingPath }
     var count: Int { node.count }
 
-    private var nextPath: [any CodingKey] { codingPath + [AnyCodingKey(intValue: count)] }
-
-    mutating func encodeNil() throws { node.appended().content = .leaf(.null) }
+    mutating func encodeNil() throws { node.appended().setLeaf(.null) }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
-        let path = nextPath
-        try encodeValue(value, into: node.appended(), codingPath: path)
+        try encodeValue(value, into: node.appended())
     }
 
+    mutating func encode(_ value: String) throws { node.appended().setLeaf(.string(value)) }
+
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
-        let path = nextPath
-        return NodeEncoder(node: node.appended(), codingPath: path).container(keyedBy: keyType)
+        NodeEncoder(node: node.appended()).container(keyedBy: keyType)
     }
 
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
-        let path = nextPath
-        return NodeEncoder(node: node.appended(), codingPath: path).unkeyedContainer()
+        NodeEncoder(node: node.appended()).unkeyedContainer()
     }
 
     mutating func superEncoder() -> any Encoder {
-        let path = nextPath
-        return NodeEncoder(node: node.appended(), codingPath: path)
+        NodeEncoder(node: node.appended())
     }
 }
 
 struct SingleValueNodeContainer: SingleValueEncodingContainer {
     let node: EncodingNode
-    let codingPath: [any CodingKey]
+    var codingPath: [any CodingKey] { node.codingPath }
 
-    mutating func encodeNil() throws { node.content = .leaf(.null) }
+    mutating func encodeNil() throws { node.setLeaf(.null) }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
-        try encodeValue(value, into: node, codingPath: codingPath)
+        try encodeValue(value, into: node)
     }
 }
