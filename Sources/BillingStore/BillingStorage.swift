@@ -94,6 +94,10 @@ public protocol BillingStorage: AnyObject, Sendable {
 
     /// The counts and the next wake for `billingctl status`, STATUS= and the metrics, from one snapshot.
     func statusSnapshot() throws -> StatusSnapshot
+    /// The last status snapshot when it is at hand without waiting and without counting (nothing changed since it
+    /// was taken and no other read holds the connection), so it may be asked from an event loop; nil sends the
+    /// caller to `statusSnapshot()`.
+    func statusSnapshotIfCurrent() -> StatusSnapshot?
     /// Proves the database answers, for the watchdog; waits behind a stuck write, so a stuck database stops it.
     func ping() throws
     /// Writes a consistent copy of the data to a new file at `path` (absolute, never overwritten) and returns its

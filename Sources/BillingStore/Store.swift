@@ -29,9 +29,9 @@ public final class Store: @unchecked Sendable {
     public let path: String
     public let appliedMigrations: [String]
     private let writer: SQLiteConnection
-    private let reader: SQLiteConnection
+    let reader: SQLiteConnection
     private let writeLock = NSLock()
-    private let readLock = NSLock()
+    let readLock = NSLock()
     /// The last status snapshot and the reader's data version it was read at; guarded by `readLock`.
     var statusCache: (dataVersion: Int64, snapshot: StatusSnapshot)?
 

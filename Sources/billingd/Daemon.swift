@@ -65,7 +65,9 @@ final class Daemon: Sendable {
                           maxConnectionsPerUID: configuration.controlMaxConnectionsPerUID,
                           maxRequestBytes: configuration.controlMaxRequestBytes,
                           idleTimeout: .seconds(configuration.controlIdleTimeoutSeconds)),
-            pool: requests) { request, peer in router.handle(request, peer: peer) }
+            pool: requests,
+            answerAtOnce: { request, peer in router.answerAtOnce(request, peer: peer) }
+        ) { request, peer in router.handle(request, peer: peer) }
         let ready = LockedFlag()
         let scheduler = Scheduler(engine: engine, pool: jobs) { [logger, engine] in
             logger.notice(

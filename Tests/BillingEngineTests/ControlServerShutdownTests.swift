@@ -14,7 +14,7 @@ import Glibc
 struct ControlServerShutdownTests {
     @Test func aStopAnswersTheRequestInFlightClosesIdleConnectionsAndReturns() async throws {
         let (started, handlerStarted) = AsyncStream.makeStream(of: Void.self)
-        try await serving({ request, _ in
+        try await servingControl({ request, _ in
             handlerStarted.yield()
             Thread.sleep(forTimeInterval: 0.5)
             return .success(.string(request.command))
@@ -39,32 +39,13 @@ struct ControlServerShutdownTests {
     }
 
     @Test func aConnectionAfterTheStopIsRefusedAtTheSocket() async throws {
-        try await serving({ request, _ in .success(.string(request.command)) }) { path, trigger, server in
+        try await servingControl({ request, _ in .success(.string(request.command)) }) { path, trigger, server in
             let client = ControlClient(path: path)
             #expect(try await Task.detached { try client.send(ControlRequest(command: "status")) }.value
                 == .success(.string("status")))
             trigger.triggerGracefulShutdown()
             try await server.value
             #expect(throws: ControlClient.Unreachable.self) { try client.send(ControlRequest(command: "status")) }
-        }
-    }
-
-    /// Runs a control server on a fresh socket under the test kit's graceful shutdown; `body` gets the socket's
-    /// path, the trigger and the server's task.
-    private func serving(
-        _ handler: @escaping ControlServer.Handler,
-        _ body: (String, GracefulShutdownTestTrigger, Task<Void, Error>) async throws -> Void
-    ) async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("control-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let path = folder.appendingPathComponent("control.sock").path
-        let server = ControlServer(
-            listeningSocket: try UnixSocket.listen(path: path, mode: 0o600), limits: .init(), pool: .singleton,
-            handler: handler)
-        try await testGracefulShutdown { trigger in
-            let running = Task { try await server.run() }
-            try await body(path, trigger, running)
-            running.cancel()
         }
     }
 }

@@ -9,6 +9,9 @@ public struct CommandRouter: Sendable {
     struct Command: Sendable {
         let mutating: Bool
         let run: @Sendable (BillingEngine, JSONValue) throws -> JSONValue
+        /// The answer when it can be given without waiting for the database or a job, else nil; only read-only
+        /// commands have one.
+        var atOnce: (@Sendable (BillingEngine, JSONValue) -> JSONValue?)? = nil
     }
 
     let engine: BillingEngine
@@ -33,6 +36,17 @@ public struct CommandRouter: Sendable {
             engine.metrics.controlRequest(command: known ? request.command : "unknown", ok: false)
         }
         return response
+    }
+
+    /// The answer to `request` when it is at hand without waiting (today: `status` while its counts are current),
+    /// so the control server gives it on its event loop; nil sends the request to `handle` on a request thread.
+    /// Anything unusual (another version, arguments to refuse) is left to `handle`, which explains it.
+    public func answerAtOnce(_ request: ControlRequest, peer: UnixSocket.PeerCredentials?) -> ControlResponse? {
+        guard ControlProtocolVersion.refusal(for: request.version) == nil,
+              let command = commands[request.command], !command.mutating, let atOnce = command.atOnce,
+              let answer = atOnce(engine, request.args) else { return nil }
+        engine.metrics.controlRequest(command: request.command, ok: true)
+        return .success(answer)
     }
 
     private func route(_ request: ControlRequest, peer: UnixSocket.PeerCredentials?) -> ControlResponse {
@@ -91,6 +105,21 @@ extension CommandRouter.Command {
             let request = try JSONValueDecoder.requests.decode(Request.self, from: args)
             return try JSONValueEncoder().encode(try run(engine, request))
         }
+    }
+
+    /// A read-only typed command that can often answer without waiting: `atOnce` gives that answer or nil, and
+    /// `run` is the full path (arguments it would refuse always take the full path, which refuses them).
+    static func typed<Request: Decodable & Sendable, Answer: Encodable & Sendable>(
+        _ request: Request.Type, atOnce: @escaping @Sendable (BillingEngine, Request) -> Answer?,
+        _ run: @escaping @Sendable (BillingEngine, Request) throws -> Answer
+    ) -> Self {
+        var command = typed(request, mutating: false, run)
+        command.atOnce = { engine, args in
+            guard let request = try? JSONValueDecoder.requests.decode(Request.self, from: args),
+                  let answer = atOnce(engine, request) else { return nil }
+            return try? JSONValueEncoder().encode(answer)
+        }
+        return command
     }
 }
 

@@ -4,7 +4,9 @@ import ControlProtocol
 /// `status`, `reload`, `metrics`, `backup`: the daemon itself rather than billing data.
 enum DaemonCommands {
     static let all: [(String, CommandRouter.Command)] = [
-        ("status", .typed(NoArguments.self, mutating: false) { engine, _ in try StatusReport.answer(engine) }),
+        ("status", .typed(NoArguments.self, atOnce: { engine, _ in StatusReport.answerAtOnce(engine) }) { engine, _ in
+            try StatusReport.answer(engine)
+        }),
         // Mutating: a reload changes what the daemon does (transports, dunning, limits), so it is kept to the
         // same peers as commands that change billing data.
         ("reload", .typed(NoArguments.self, mutating: true) { engine, _ in

@@ -1,4 +1,5 @@
 import BillingDomain
+import BillingStore
 import ControlProtocol
 import Foundation
 
@@ -9,7 +10,15 @@ enum StatusReport {
     static let outboxStatuses = OutboxStatus.allCases.map(\.rawValue)
 
     static func answer(_ engine: BillingEngine) throws -> StatusAnswer {
-        let snapshot = try engine.statusSnapshot()
+        answer(engine, snapshot: try engine.statusSnapshot())
+    }
+
+    /// The answer without waiting, when the counts are current (the control server's event loop asks).
+    static func answerAtOnce(_ engine: BillingEngine) -> StatusAnswer? {
+        engine.statusSnapshotIfCurrent().map { answer(engine, snapshot: $0) }
+    }
+
+    private static func answer(_ engine: BillingEngine, snapshot: StatusSnapshot) -> StatusAnswer {
         let counts = snapshot.counts
         func grouped(_ keys: [String], _ counts: [String: Int]) -> StatusCounts {
             StatusCounts(keys.map { ($0, counts[$0] ?? 0) })

@@ -11,6 +11,11 @@ extension BillingEngine {
         try store.statusSnapshot()
     }
 
+    /// The status snapshot when it is at hand without waiting (see `BillingStorage.statusSnapshotIfCurrent`).
+    public func statusSnapshotIfCurrent() -> StatusSnapshot? {
+        store.statusSnapshotIfCurrent()
+    }
+
     /// An online, consistent copy of the data in a new file; returns its size in bytes.
     public func backup(to path: String) throws -> Int64 {
         let bytes = try store.backup(to: path)

@@ -34,6 +34,21 @@ extension Store {
         return snapshot
     }
 
+    public func statusSnapshotIfCurrent() -> StatusSnapshot? {
+        // `try`: a list or preview holding the reader must not hold up the event loop that asks.
+        guard readLock.try() else { return nil }
+        defer { readLock.unlock() }
+        guard let cached = statusCache else { return nil }
+        do {
+            try reader.execute("BEGIN")
+            defer { try? reader.execute("COMMIT") }
+            let version = try reader.cached("PRAGMA data_version").scalarInt() ?? -1
+            return cached.dataVersion == version ? cached.snapshot : nil
+        } catch {
+            return nil
+        }
+    }
+
     private func counts(_ db: SQLiteConnection) throws -> StoreCounts {
         func grouped(_ sql: String) throws -> [String: Int] {
             var result: [String: Int] = [:]

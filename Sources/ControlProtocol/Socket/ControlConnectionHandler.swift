@@ -10,8 +10,9 @@ import Glibc
 /// One control connection: admits it (SO_PEERCRED, per-uid cap), answers its request lines one at a time, and
 /// closes it at the idle limit, on a stop, or after an oversized request.
 ///
-/// The requests are parsed and handled on the thread pool: they reach the database, which must not block the
-/// event loop. Reading pauses while a request is in flight, so a client that pipelines requests is served in
+/// The requests are handled on the thread pool: they reach the database, which must not block the event loop. A
+/// short line is parsed on the loop, and a request whose answer is at hand without waiting (`answerAtOnce`) is
+/// answered there. Reading pauses while a request is in flight, so a client that pipelines requests is served in
 /// order and cannot make the daemon queue more than one read of them.
 final class ControlConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
@@ -22,6 +23,7 @@ final class ControlConnectionHandler: ChannelDuplexHandler {
     private let admission: ControlAdmission
     private let pool: NIOThreadPool
     private let handler: ControlServer.Handler
+    private let answerAtOnce: ControlServer.AtOnceHandler
 
     private var peer: UnixSocket.PeerCredentials?
     private var admitted = false
@@ -30,13 +32,19 @@ final class ControlConnectionHandler: ChannelDuplexHandler {
     private var readHeld = false
     private var inputClosed = false
     private var quiescing = false
+    /// `serveNext` is on the stack: an answer whose write completes at once lets its loop go on instead of recursing.
+    private var serving = false
     private var idleTimer: Scheduled<Void>?
 
+    /// Lines up to this size are parsed on the event loop (microseconds); longer ones, such as imports, on the pool.
+    static let eventLoopParseLimit = 16 << 10
+
     init(limits: ControlServer.Limits, admission: ControlAdmission, pool: NIOThreadPool,
-         handler: @escaping ControlServer.Handler) {
+         answerAtOnce: @escaping ControlServer.AtOnceHandler, handler: @escaping ControlServer.Handler) {
         self.limits = limits
         self.admission = admission
         self.pool = pool
+        self.answerAtOnce = answerAtOnce
         self.handler = handler
     }
 
@@ -125,37 +133,64 @@ final class ControlConnectionHandler: ChannelDuplexHandler {
 
     /// Starts the next waiting request unless one is in flight.
     private func serveNext(context: ChannelHandlerContext) {
-        guard !inFlight, admitted else { return }
-        while !quiescing, let line = pending.popFirst() {
+        guard !inFlight, admitted, !serving else { return }
+        serving = true
+        defer { serving = false }
+        while !quiescing, admitted, let line = pending.popFirst() {
             if line.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { continue }
             inFlight = true
             idleTimer?.cancel()
             let (limits, handler, peer) = (self.limits, self.handler, self.peer)
-            pool.runIfActive(eventLoop: context.eventLoop) {
-                Self.line(Self.answer(line, limits: limits, handler: handler, peer: peer))
-            }.assumeIsolated().whenComplete { result in
-                guard case .success(let answer) = result else {
-                    context.close(promise: nil)
+            guard line.count <= Self.eventLoopParseLimit else {
+                answerOnPool(context: context) { Self.answer(line, limits: limits, handler: handler, peer: peer) }
+                return
+            }
+            switch Self.parse(line, limits: limits) {
+            case .failure(let refusal):
+                send(.failure(refusal), context: context)
+            case .success(let request):
+                if let answer = answerAtOnce(request, peer) {
+                    send(answer, context: context)
+                } else {
+                    answerOnPool(context: context) { handler(request, peer) }
                     return
                 }
-                // The next request waits until this answer is written: a client that does not read its answers
-                // stops being read from.
-                context.writeAndFlush(self.wrapOutboundOut(answer)).assumeIsolated().whenComplete { written in
-                    self.inFlight = false
-                    guard case .success = written else {
-                        context.close(promise: nil)
-                        return
-                    }
-                    self.serveNext(context: context)
-                }
             }
-            return
+            // Written already (the usual case): go on with the next line here rather than from the write's callback.
+            if inFlight { return }
         }
         if closeIfDone(context: context) { return }
         armIdleTimer(context: context)
         if readHeld {
             readHeld = false
             context.read()
+        }
+    }
+
+    private func answerOnPool(context: ChannelHandlerContext, _ answer: @escaping @Sendable () -> ControlResponse) {
+        pool.runIfActive(eventLoop: context.eventLoop) { Self.line(answer()) }.assumeIsolated().whenComplete { result in
+            guard case .success(let answer) = result else {
+                context.close(promise: nil)
+                return
+            }
+            self.send(answer, context: context)
+        }
+    }
+
+    private func send(_ answer: ControlResponse, context: ChannelHandlerContext) {
+        send(Self.line(answer), context: context)
+    }
+
+    /// Writes an answer; the next request waits until it is written, so a client that does not read its answers
+    /// stops being read from.
+    private func send(_ answer: ByteBuffer, context: ChannelHandlerContext) {
+        context.writeAndFlush(wrapOutboundOut(answer)).assumeIsolated().whenComplete { written in
+            self.inFlight = false
+            guard case .success = written else {
+                context.close(promise: nil)
+                return
+            }
+            self.serveNext(context: context)
         }
     }
 
@@ -180,15 +215,21 @@ final class ControlConnectionHandler: ChannelDuplexHandler {
         }
     }
 
-    /// The answer to one request line, on a pool thread.
+    /// The answer to one long request line, on a pool thread.
     private static func answer(_ bytes: [UInt8], limits: ControlServer.Limits, handler: ControlServer.Handler,
                                peer: UnixSocket.PeerCredentials?) -> ControlResponse {
+        switch parse(bytes, limits: limits) {
+        case .success(let request): return handler(request, peer)
+        case .failure(let refusal): return .failure(refusal)
+        }
+    }
+
+    private static func parse(_ bytes: [UInt8], limits: ControlServer.Limits) -> Result<ControlRequest, BillingError> {
         do {
-            let request = try ControlRequest(json: try JSONParser.parse(
+            return .success(try ControlRequest(json: try JSONParser.parse(
                 bytes, limits: JSONLimits(
                     maxBytes: limits.maxRequestBytes,
-                    longString: .init(path: ["args", "documentBase64"], maxBytes: limits.maxRequestBytes))))
-            return handler(request, peer)
+                    longString: .init(path: ["args", "documentBase64"], maxBytes: limits.maxRequestBytes)))))
         } catch let error as BillingError {
             let code: BillingError.Code = error.code == .documentTooLarge ? .requestTooLarge : .invalidRequest
             return .failure(BillingError(code, "Malformed request: \(error.message)"))

@@ -8,7 +8,9 @@ import ServiceLifecycle
 ///
 /// Every limit is explicit: request size (the line framing's buffer limit), connection count and idle time. A
 /// malformed, oversized or slow client gets an error line (where it still can) and is dropped; other clients are
-/// not affected. The handler, which reaches the database, runs on `pool`, never on an event loop.
+/// not affected. The handler, which reaches the database, runs on `pool`, never on an event loop; only answers that
+/// are at hand without waiting (`answerAtOnce`, e.g. `status` while its counts are current) are given on the loop,
+/// which spares them two thread hand-offs.
 ///
 /// Connections are counted per peer uid (SO_PEERCRED): one user may hold `maxConnectionsPerUID` of them, and all
 /// together `maxConnections`. Root and the daemon's own user are exempt from the per-uid cap and have
@@ -31,6 +33,8 @@ public final class ControlServer: Service, Sendable {
     }
 
     public typealias Handler = @Sendable (ControlRequest, UnixSocket.PeerCredentials?) -> ControlResponse
+    /// Called on the event loop: an answer only if it needs no waiting (no database work that could block, no job).
+    public typealias AtOnceHandler = @Sendable (ControlRequest, UnixSocket.PeerCredentials?) -> ControlResponse?
 
     /// How long a stop waits for the requests in flight before it gives up on them.
     static let stopTimeout: Duration = .seconds(20)
@@ -38,17 +42,20 @@ public final class ControlServer: Service, Sendable {
     private let listener: Int32
     private let limits: Limits
     private let handler: Handler
+    private let answerAtOnce: AtOnceHandler
     private let pool: NIOThreadPool
     private let group: any EventLoopGroup
 
     /// Serves on an already listening socket, bound by us or passed by systemd (socket activation).
     public init(listeningSocket: Int32, limits: Limits, pool: NIOThreadPool,
-                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, handler: @escaping Handler) {
+                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                answerAtOnce: @escaping AtOnceHandler = { _, _ in nil }, handler: @escaping Handler) {
         listener = listeningSocket
         self.limits = limits
         self.pool = pool
         self.group = group
         self.handler = handler
+        self.answerAtOnce = answerAtOnce
     }
 
     /// Serves until graceful shutdown (or cancellation), then quiesces: stops accepting, closes idle connections,
@@ -56,7 +63,7 @@ public final class ControlServer: Service, Sendable {
     public func run() async throws {
         let quiescing = ServerQuiescingHelper(group: group)
         let admission = ControlAdmission(limits: limits)
-        let (limits, handler, pool) = (self.limits, self.handler, self.pool)
+        let (limits, handler, answerAtOnce, pool) = (self.limits, self.handler, self.answerAtOnce, self.pool)
         _ = try await ServerBootstrap(group: group)
             .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -72,7 +79,8 @@ public final class ControlServer: Service, Sendable {
                     try channel.pipeline.syncOperations.addHandler(
                         ByteToMessageHandler(LineBasedFrameDecoder(), maximumBufferSize: limits.maxRequestBytes))
                     try channel.pipeline.syncOperations.addHandler(
-                        ControlConnectionHandler(limits: limits, admission: admission, pool: pool, handler: handler))
+                        ControlConnectionHandler(limits: limits, admission: admission, pool: pool,
+                                                 answerAtOnce: answerAtOnce, handler: handler))
                 }
             }
             .withBoundSocket(listener).get()
