@@ -65,11 +65,10 @@ public enum ControlResponse: Sendable, Equatable {
         }
     }
 
+    /// `{"code", "message", "field"}` (`field` only when one field is at fault): `ErrorBody` on the wire.
     public static func errorObject(_ error: BillingError) -> JSONValue {
-        var members = [JSONMember(key: "code", value: .string(error.code.rawValue), line: 0),
-                       JSONMember(key: "message", value: .string(error.message), line: 0)]
-        if let field = error.field { members.append(JSONMember(key: "field", value: .string(field), line: 0)) }
-        return .object(members)
+        // Three strings cannot fail to encode.
+        (try? JSONValueEncoder().encode(ErrorBody(error))) ?? .null
     }
 
     public init(json: JSONValue) throws {
