@@ -15,11 +15,11 @@ public enum Credentials {
             path = directory + "/" + name
         } else {
             throw DeliveryFailure.transient(
-                "CREDENTIAL_MISSING",
+                .credentialMissing,
                 "The credential '\(name)' is needed but $CREDENTIALS_DIRECTORY is not set (use LoadCredential= or an absolute file path).")
         }
         guard let data = FileManager.default.contents(atPath: path), var secret = String(data: data, encoding: .utf8) else {
-            throw DeliveryFailure.transient("CREDENTIAL_MISSING", "The credential file \(path) cannot be read.")
+            throw DeliveryFailure.transient(.credentialMissing, "The credential file \(path) cannot be read.")
         }
         while secret.hasSuffix("\n") || secret.hasSuffix("\r") { secret.removeLast() }
         return secret

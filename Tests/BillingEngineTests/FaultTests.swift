@@ -37,6 +37,6 @@ struct FaultTests {
         let locked = BillingError(.storageError, "locked", cause: .databaseLocked)
         #expect(BillingEngine.faultCode(locked).0 == "DATABASE_LOCKED")
         #expect(BillingEngine.faultCode(BillingError(.invalidConfig, "bad")).0 == "INVALID_CONFIG")
-        #expect(BillingEngine.faultCode(DeliveryFailure.transient("CONNECTION_FAILED", "refused")).0 == "CONNECTION_FAILED")
+        #expect(BillingEngine.faultCode(DeliveryFailure.transient(.connectionFailed, "refused")).0 == "CONNECTION_FAILED")
     }
 }

@@ -55,7 +55,7 @@ struct OutboxContentTests {
 
     @Test func badRecipientsFailPermanently() throws {
         let composer = try composer()
-        #expect(throws: DeliveryFailure.permanent("INVALID_ADDRESS", "'not-an-address' is not a valid e-mail address.")) {
+        #expect(throws: DeliveryFailure.permanent(.invalidAddress, "'not-an-address' is not a valid e-mail address.")) {
             try composer.email(request(recipient: "not-an-address"), pdf: [])
         }
         #expect(throws: DeliveryFailure.self) { try composer.sms(request(recipient: "call me")) }

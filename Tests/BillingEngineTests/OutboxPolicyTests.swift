@@ -13,11 +13,11 @@ struct OutboxPolicyTests {
     }
 
     @Test func decisionsFollowTheFailureAndTheAttemptsLeft() {
-        let transient = DeliveryFailure.transient("TIMEOUT", "no answer")
+        let transient = DeliveryFailure.transient(.timeout, "no answer")
         #expect(policy.decide(attempt: 1, failure: transient, now: 1_000, jitter: 0) == .retry(at: 1_015))
         #expect(policy.decide(attempt: 5, failure: transient, now: 1_000, jitter: 0) == .dead)
-        #expect(policy.decide(attempt: 1, failure: .permanent("SMTP_550", "no"), now: 1_000, jitter: 0) == .failed)
-        let limited = DeliveryFailure.transient("HTTP_429", "slow down", retryAfter: 120)
+        #expect(policy.decide(attempt: 1, failure: .permanent(.smtpReply(550), "no"), now: 1_000, jitter: 0) == .failed)
+        let limited = DeliveryFailure.transient(.httpStatus(429), "slow down", retryAfter: 120)
         #expect(policy.decide(attempt: 1, failure: limited, now: 1_000, jitter: 0.9) == .retry(at: 1_120),
                 "Retry-After is honoured as given")
         #expect(policy.decide(attempt: 5, failure: limited, now: 1_000, jitter: 0) == .dead, "but buys no extra attempt")

@@ -38,7 +38,7 @@ public struct MessageComposer: Sendable {
     /// The e-mail for `request`; the recipient must be a valid address (else a permanent failure).
     public func email(_ request: Request, pdf: [UInt8]) throws -> EmailMessage {
         guard RecipientAddress.isValidEmail(request.recipient) else {
-            throw DeliveryFailure.permanent("INVALID_ADDRESS", "'\(request.recipient)' is not a valid e-mail address.")
+            throw DeliveryFailure.permanent(.invalidAddress, "'\(request.recipient)' is not a valid e-mail address.")
         }
         let context = self.context(request)
         let subject = try templates.require(kind: request.kind, part: "subject", language: request.language, context: context)
@@ -57,7 +57,7 @@ public struct MessageComposer: Sendable {
     /// The text message for `request`; the recipient must be a phone number (else a permanent failure).
     public func sms(_ request: Request) throws -> SMSMessage {
         guard let number = RecipientAddress.normalizedPhone(request.recipient) else {
-            throw DeliveryFailure.permanent("INVALID_ADDRESS", "'\(request.recipient)' is not a valid mobile number.")
+            throw DeliveryFailure.permanent(.invalidAddress, "'\(request.recipient)' is not a valid mobile number.")
         }
         let body = try templates.require(kind: request.kind, part: "sms", language: request.language,
                                          context: context(request))
@@ -68,7 +68,7 @@ public struct MessageComposer: Sendable {
     /// The letter for `request`: the invoice PDF, named after the row.
     public func post(_ request: Request, pdf: [UInt8]) throws -> PostDocument {
         guard !request.recipient.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            throw DeliveryFailure.permanent("INVALID_ADDRESS", "The letter has no postal address.")
+            throw DeliveryFailure.permanent(.invalidAddress, "The letter has no postal address.")
         }
         return PostDocument(fileName: SpoolFolder.fileName(request.idempotencyKey, extension: "pdf"), pdf: pdf)
     }

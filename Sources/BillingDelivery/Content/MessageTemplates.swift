@@ -22,7 +22,7 @@ public struct MessageTemplates: Sendable {
     public init(directory: String) throws {
         self.directory = directory
         guard let enumerator = FileManager.default.enumerator(atPath: directory) else {
-            throw DeliveryFailure.transient("TEMPLATES_MISSING", "The template folder \(directory) cannot be read.")
+            throw DeliveryFailure.transient(.templatesMissing, "The template folder \(directory) cannot be read.")
         }
         var library = MustacheLibrary()
         var compiled: [String: CompiledTemplate] = [:]
@@ -31,13 +31,13 @@ public struct MessageTemplates: Sendable {
             let name = String(path.dropLast(".mustache".count))
             guard let data = FileManager.default.contents(atPath: directory + "/" + path),
                   var text = String(data: data, encoding: .utf8) else {
-                throw DeliveryFailure.transient("TEMPLATE_INVALID", "Template \(path) is not readable UTF-8 text.")
+                throw DeliveryFailure.transient(.templateInvalid, "Template \(path) is not readable UTF-8 text.")
             }
             if !name.hasSuffix(".html") { text = "{{% CONTENT_TYPE: TEXT}}" + text }
             do {
                 try library.register(text, named: name)
             } catch {
-                throw DeliveryFailure.transient("TEMPLATE_INVALID", "Template \(path) does not parse: \(error).")
+                throw DeliveryFailure.transient(.templateInvalid, "Template \(path) does not parse: \(error).")
             }
             compiled[name] = CompiledTemplate(text)
             loaded.append(name)
@@ -70,7 +70,7 @@ public struct MessageTemplates: Sendable {
     func require(kind: String, part: String, language: String?, context: TemplateValue) throws -> String {
         guard let text = render(kind: kind, part: part, language: language, context: context) else {
             throw DeliveryFailure.transient(
-                "TEMPLATE_MISSING",
+                .templateMissing,
                 "No template \(Self.fallbackLanguage)/\(kind).\(part).mustache (or \(Self.baseKind(kind)).\(part)) in \(directory).")
         }
         return text

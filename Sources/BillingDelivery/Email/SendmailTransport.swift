@@ -25,7 +25,7 @@ public struct SendmailTransport: EmailTransport {
         do {
             try process.run()
         } catch {
-            throw DeliveryFailure.transient("SENDMAIL_UNAVAILABLE", "Cannot run \(path): \(error.localizedDescription).")
+            throw DeliveryFailure.transient(.sendmailUnavailable, "Cannot run \(path): \(error.localizedDescription).")
         }
         // The MTA reads the local line convention, LF.
         let text = String(decoding: message.rfc5322(), as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
@@ -36,7 +36,7 @@ public struct SendmailTransport: EmailTransport {
         while process.isRunning {
             if Date() > deadline {
                 process.terminate()
-                throw DeliveryFailure.transient("TIMEOUT", "\(path) did not finish within \(Int(timeout)) s.")
+                throw DeliveryFailure.transient(.timeout, "\(path) did not finish within \(Int(timeout)) s.")
             }
             usleep(2_000)
         }
@@ -47,8 +47,8 @@ public struct SendmailTransport: EmailTransport {
                 .trimmingCharacters(in: .whitespacesAndNewlines)
             let detail = "\(path) exited with status \(status)\(stderr.isEmpty ? "" : ": \(stderr)")"
             // sysexits: the MTA knows this recipient or message can never be delivered.
-            if [64, 65, 67, 68].contains(status) { throw DeliveryFailure.permanent("SENDMAIL_\(status)", detail) }
-            throw DeliveryFailure.transient("SENDMAIL_\(status)", detail)
+            if [64, 65, 67, 68].contains(status) { throw DeliveryFailure.permanent(.sendmailExit(status), detail) }
+            throw DeliveryFailure.transient(.sendmailExit(status), detail)
         }
         return message.messageID
     }

@@ -13,7 +13,7 @@ public struct SpoolEmailTransport: EmailTransport {
         do {
             try folder.write(name: name, contents: Data(message.rfc5322()))
         } catch let error as BillingError {
-            throw DeliveryFailure.transient("SPOOL_WRITE_FAILED", error.message)
+            throw DeliveryFailure.transient(.spoolWriteFailed, error.message)
         }
         return name
     }

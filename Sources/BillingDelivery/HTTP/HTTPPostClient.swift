@@ -44,13 +44,13 @@ struct HTTPPostClient: Sendable {
 
     func post(_ url: URL, headers: [(String, String)], body: [UInt8]) throws -> Response {
         guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", let host = url.host else {
-            throw DeliveryFailure.permanent("INVALID_URL", "\(url) is not an http(s) URL.")
+            throw DeliveryFailure.permanent(.invalidURL, "\(url) is not an http(s) URL.")
         }
         let tls = scheme == "https"
         let port = url.port ?? (tls ? 443 : 80)
         let sslContext = tls ? tlsContext : nil
         if tls, sslContext == nil {
-            throw DeliveryFailure.transient("TLS_CONFIGURATION", "No TLS context for \(url).")
+            throw DeliveryFailure.transient(.tlsConfiguration, "No TLS context for \(url).")
         }
         let result = ResultBox()
         let bootstrap = ClientBootstrap(group: group)
@@ -69,7 +69,7 @@ struct HTTPPostClient: Sendable {
         do {
             channel = try bootstrap.connect(host: host, port: port).wait()
         } catch {
-            throw DeliveryFailure.transient("CONNECTION_FAILED", "Cannot connect to \(host):\(port): \(error).")
+            throw DeliveryFailure.transient(.connectionFailed, "Cannot connect to \(host):\(port): \(error).")
         }
         let timedOut = LockedFlag()
         let timer = channel.eventLoop.scheduleTask(in: timeout) {
@@ -94,9 +94,9 @@ struct HTTPPostClient: Sendable {
             return try result.promise(on: channel.eventLoop).futureResult.wait()
         } catch {
             if timedOut.isSet {
-                throw DeliveryFailure.transient("TIMEOUT", "\(host):\(port) did not answer within \(timeout.nanoseconds / 1_000_000_000) s.")
+                throw DeliveryFailure.transient(.timeout, "\(host):\(port) did not answer within \(timeout.nanoseconds / 1_000_000_000) s.")
             }
-            throw DeliveryFailure.transient("CONNECTION_LOST", "\(host):\(port) closed the connection before answering (\(error)).")
+            throw DeliveryFailure.transient(.connectionLost, "\(host):\(port) closed the connection before answering (\(error)).")
         }
     }
 }

@@ -12,7 +12,7 @@ public struct PostSpoolTransport: Sendable {
         do {
             try folder.write(name: document.fileName, contents: Data(document.pdf))
         } catch let error as BillingError {
-            throw DeliveryFailure.transient("SPOOL_WRITE_FAILED", error.message)
+            throw DeliveryFailure.transient(.spoolWriteFailed, error.message)
         }
         return document.fileName
     }

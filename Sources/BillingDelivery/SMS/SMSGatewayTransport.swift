@@ -23,7 +23,7 @@ public struct SMSGatewayTransport: SMSTransport {
             do {
                 tlsContext = .success(try HTTPPostClient.tlsContext(caFile: caFile))
             } catch {
-                tlsContext = .failure(.transient("TLS_CONFIGURATION", "Cannot set up TLS for \(url.host ?? "the SMS gateway"): \(error)."))
+                tlsContext = .failure(.transient(.tlsConfiguration, "Cannot set up TLS for \(url.host ?? "the SMS gateway"): \(error)."))
             }
         } else {
             tlsContext = nil
@@ -50,10 +50,10 @@ public struct SMSGatewayTransport: SMSTransport {
             return "HTTP \(response.status)"
         case 429, 408, 500..<600:
             throw DeliveryFailure.transient(
-                "HTTP_\(response.status)", "The SMS gateway answered \(response.status): \(said)",
+                .httpStatus(response.status), "The SMS gateway answered \(response.status): \(said)",
                 retryAfter: response.header("Retry-After").flatMap { Self.retryAfterSeconds($0) })
         default:
-            throw DeliveryFailure.permanent("HTTP_\(response.status)", "The SMS gateway answered \(response.status): \(said)")
+            throw DeliveryFailure.permanent(.httpStatus(response.status), "The SMS gateway answered \(response.status): \(said)")
         }
     }
 

@@ -15,7 +15,7 @@ public struct SpoolSMSTransport: SMSTransport {
             let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
             try folder.write(name: name, contents: data)
         } catch let error as BillingError {
-            throw DeliveryFailure.transient("SPOOL_WRITE_FAILED", error.message)
+            throw DeliveryFailure.transient(.spoolWriteFailed, error.message)
         }
         return name
     }

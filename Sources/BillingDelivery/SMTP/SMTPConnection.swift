@@ -52,7 +52,7 @@ final class SMTPConnection: Sendable {
             channel = try bootstrap.connect(host: settings.host, port: settings.port).wait()
         } catch {
             throw DeliveryFailure.transient(
-                "CONNECTION_FAILED", "Cannot connect to \(settings.host):\(settings.port): \(error).")
+                .connectionFailed, "Cannot connect to \(settings.host):\(settings.port): \(error).")
         }
         let connection = SMTPConnection(channel: channel, settings: settings)
         do {
@@ -70,7 +70,7 @@ final class SMTPConnection: Sendable {
         if settings.startTLS {
             guard extensions.contains(where: { $0.uppercased() == "STARTTLS" }) else {
                 throw DeliveryFailure.transient(
-                    "STARTTLS_UNAVAILABLE", "\(settings.host) does not offer STARTTLS, and smtp_starttls requires it.")
+                    .starttlsUnavailable, "\(settings.host) does not offer STARTTLS, and smtp_starttls requires it.")
             }
             try expect("STARTTLS", 220, stage: "STARTTLS")
             let context = try settings.tlsContext ?? NIOSSLContext(configuration: .makeClientConfiguration())
@@ -102,7 +102,7 @@ final class SMTPConnection: Sendable {
         let loopback = ["127.0.0.1", "::1", "localhost"].contains(settings.host)
         guard settings.startTLS || loopback else {
             throw DeliveryFailure.transient(
-                "SMTP_AUTH_REFUSED", "smtp_username is set but smtp_starttls is off: the password would cross the network in clear.")
+                .smtpAuthRefused, "smtp_username is set but smtp_starttls is off: the password would cross the network in clear.")
         }
         let mechanisms = extensions.first { $0.uppercased().hasPrefix("AUTH") }?.uppercased()
             .split(separator: " ").dropFirst().map(String.init) ?? []
@@ -122,7 +122,7 @@ final class SMTPConnection: Sendable {
         let reply = try command(line)
         guard reply.code == code else {
             throw DeliveryFailure.transient(
-                "SMTP_SESSION_\(reply.code)",
+                .smtpSessionReply(reply.code),
                 "\(settings.host) refused \(secret ? stage : (line ?? stage)): \(reply.code) \(reply.text)")
         }
     }
@@ -186,13 +186,13 @@ final class SMTPConnection: Sendable {
         } catch {
             if timedOut.isSet {
                 throw DeliveryFailure.transient(
-                    "TIMEOUT", "\(settings.host):\(settings.port) did not answer within \(settings.timeout.nanoseconds / 1_000_000_000) s.")
+                    .timeout, "\(settings.host):\(settings.port) did not answer within \(settings.timeout.nanoseconds / 1_000_000_000) s.")
             }
             if case SMTPConnectionError.malformedReply(let line)? = error as? SMTPConnectionError {
                 throw DeliveryFailure.transient(
-                    "SMTP_PROTOCOL", "\(settings.host):\(settings.port) sent a reply that is not SMTP: '\(line)'.")
+                    .smtpProtocol, "\(settings.host):\(settings.port) sent a reply that is not SMTP: '\(line)'.")
             }
-            throw DeliveryFailure.transient("CONNECTION_LOST", "\(settings.host):\(settings.port) closed the connection (\(error)).")
+            throw DeliveryFailure.transient(.connectionLost, "\(settings.host):\(settings.port) closed the connection (\(error)).")
         }
     }
 

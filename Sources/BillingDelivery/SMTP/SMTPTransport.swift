@@ -104,7 +104,7 @@ public final class SMTPTransport: EmailTransport, Sendable {
                 replies.append(try connection.command(line))
                 if !codes.contains(replies[replies.count - 1].code) { break }
             }
-        } catch let failure as DeliveryFailure where reused && replies.isEmpty && failure.code == "CONNECTION_LOST" {
+        } catch let failure as DeliveryFailure where reused && replies.isEmpty && failure.cause == .code(.connectionLost) {
             throw StaleConnection()
         }
         return replies
@@ -114,8 +114,8 @@ public final class SMTPTransport: EmailTransport, Sendable {
         let command = what.hasPrefix("RCPT") || what.hasPrefix("MAIL") ? String(what.prefix(4)) : what
         let message = "\(reply.code) \(reply.text) (after \(command))"
         return reply.isTransient
-            ? .transient("SMTP_\(reply.code)", message)
-            : .permanent("SMTP_\(reply.code)", message)
+            ? .transient(.smtpReply(reply.code), message)
+            : .permanent(.smtpReply(reply.code), message)
     }
 
     private func settings() throws -> SMTPConnection.Settings {
@@ -126,7 +126,7 @@ public final class SMTPTransport: EmailTransport, Sendable {
             do {
                 tlsContext = try NIOSSLContext(configuration: configuration)
             } catch {
-                throw DeliveryFailure.transient("TLS_CONFIGURATION", "Cannot set up TLS for \(options.host): \(error).")
+                throw DeliveryFailure.transient(.tlsConfiguration, "Cannot set up TLS for \(options.host): \(error).")
             }
         }
         let credential = options.passwordCredential

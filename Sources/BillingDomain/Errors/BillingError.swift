@@ -80,6 +80,24 @@ public struct BillingError: Error, Sendable, Equatable, CustomStringConvertible 
         case invalidCursor = "INVALID_CURSOR"
         /// A file billingd was asked to create is already there; it never overwrites one.
         case fileExists = "FILE_EXISTS"
+        // Why a message was not delivered (`DeliveryFailure`); replies with a number have their own cases there.
+        case connectionFailed = "CONNECTION_FAILED"
+        case connectionLost = "CONNECTION_LOST"
+        case timeout = "TIMEOUT"
+        case tlsConfiguration = "TLS_CONFIGURATION"
+        case invalidAddress = "INVALID_ADDRESS"
+        case invalidURL = "INVALID_URL"
+        case sendmailUnavailable = "SENDMAIL_UNAVAILABLE"
+        case spoolWriteFailed = "SPOOL_WRITE_FAILED"
+        case templatesMissing = "TEMPLATES_MISSING"
+        case templateInvalid = "TEMPLATE_INVALID"
+        /// No template for a message kind in the configured language nor in the fallback language.
+        case templateMissing = "TEMPLATE_MISSING"
+        case starttlsUnavailable = "STARTTLS_UNAVAILABLE"
+        case smtpAuthRefused = "SMTP_AUTH_REFUSED"
+        /// An SMTP reply that does not parse.
+        case smtpProtocol = "SMTP_PROTOCOL"
+        case credentialMissing = "CREDENTIAL_MISSING"
 
         public var description: String { rawValue }
     }

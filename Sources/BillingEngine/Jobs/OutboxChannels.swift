@@ -15,10 +15,10 @@ struct OutboxChannels {
         let from = Mailbox(parsing: configuration.emailFrom)
         if let directory = Self.templatesDirectory(configuration) {
             composer = Result { try MessageComposer(templates: MessageTemplates(directory: directory), from: from) }
-                .mapError { $0 as? DeliveryFailure ?? .transient("TEMPLATES_MISSING", "\($0)") }
+                .mapError { $0 as? DeliveryFailure ?? .transient(.templatesMissing, "\($0)") }
         } else {
             composer = .failure(.transient(
-                "TEMPLATES_MISSING",
+                .templatesMissing,
                 "No template folder: set outbox.templates_directory or install config/templates as /etc/billingd/templates."))
         }
         switch configuration.emailTransport {

@@ -30,8 +30,8 @@ struct OutboxSender: Sendable {
             providerID = try send(row)
         } catch {
             let failure = error as? DeliveryFailure
-                ?? (error as? BillingError).map { DeliveryFailure.transient($0.code.rawValue, $0.message) }
-                ?? DeliveryFailure.transient("INTERNAL_ERROR", "\(error)")
+                ?? (error as? BillingError).map { DeliveryFailure.transient($0.code, $0.message) }
+                ?? DeliveryFailure.transient(.internalError, "\(error)")
             // A transport that refuses for a while (server down, timeouts, 4xx) is the channel's fault, not the
             // message's; a permanent refusal or a failure before the transport was reached is the message's.
             if error is DeliveryFailure, !failure.permanent {
@@ -71,7 +71,7 @@ struct OutboxSender: Sendable {
 
     private func send(_ row: OutboxMessage) throws -> String {
         guard let number = row.invoiceNumber else {
-            throw DeliveryFailure.permanent("INVOICE_NOT_FOUND", "Outbox message \(row.id) belongs to no invoice.")
+            throw DeliveryFailure.permanent(.invoiceNotFound, "Outbox message \(row.id) belongs to no invoice.")
         }
         let entry = try documents.entry(number) {
             try InvoiceDocument.load(number: number, store: engine.store, configuration: engine.configuration)

@@ -74,7 +74,7 @@ struct OutboxStorageTests {
         let seeded = try seed(setup)
         let storage = seeded.storage
         let id = seeded.emails[0]
-        let failure = DeliveryFailure.transient("SMTP_451", "451 4.3.0 try later")
+        let failure = DeliveryFailure.transient(.smtpReply(451), "451 4.3.0 try later")
         var now = t0
         for attempt in 1...3 {
             _ = try storage.claimOutbox(now: now, leaseSeconds: 60, limit: 1)
@@ -100,7 +100,7 @@ struct OutboxStorageTests {
 
         _ = try storage.claimOutbox(now: now, leaseSeconds: 60, limit: 1)
         let permanent = try storage.recordOutboxFailure(
-            id: seeded.emails[1], failure: .permanent("SMTP_550", "550 no such user"), policy: policy, now: now, jitter: 0)
+            id: seeded.emails[1], failure: .permanent(.smtpReply(550), "550 no such user"), policy: policy, now: now, jitter: 0)
         #expect(permanent.attempt == 1 && permanent.decision == .failed)
         #expect(try storage.outboxMessages(status: .failed).map(\.id) == [seeded.emails[1]])
         #expect(try storage.outboxMessages(status: .dead).map(\.id) == [id])
@@ -112,7 +112,7 @@ struct OutboxStorageTests {
         let storage = seeded.storage
         let id = seeded.emails[0]
         _ = try storage.claimOutbox(now: t0, leaseSeconds: 60, limit: 1)
-        _ = try storage.recordOutboxFailure(id: id, failure: .permanent("HTTP_400", "bad number"), policy: policy,
+        _ = try storage.recordOutboxFailure(id: id, failure: .permanent(.httpStatus(400), "bad number"), policy: policy,
                                             now: t0, jitter: 0)
         let replayed = try storage.retryOutbox(id: id, now: t0 + 200)
         #expect(replayed.status == .pending && replayed.attempts == 0 && replayed.nextAttemptAt == t0 + 200)
