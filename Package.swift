@@ -63,6 +63,10 @@ let package = Package(
         ]),
         .executableTarget(name: "billingctl", dependencies: ["ControlProtocol", argumentParser]),
 
+        // How the end-to-end tests and billing-bench drive a real billingd: started with posix_spawn as systemd starts it,
+        // its NOTIFY_SOCKET datagrams, its /proc figures, raw clients of its sockets.
+        .target(name: "BillingTestKit", dependencies: ["ControlProtocol"]),
+
         // `swift run -c release billing-bench`: builds workloads through the daemon's own code and measures them.
         .executableTarget(name: "billing-bench", dependencies: [
             "BillingEngine", "BillingStore", "BillingDomain", "ControlProtocol", "CSQLite", argumentParser, logging,
@@ -75,7 +79,9 @@ let package = Package(
             "BillingEngine", "BillingStore", "BillingDelivery", "ControlProtocol", "TestSupport", nioPosix, serviceLifecycle,
             .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
         ]),
-        .testTarget(name: "EndToEndTests", dependencies: ["ControlProtocol", "TestSupport", "billingd", "billingctl"]),
+        .testTarget(name: "EndToEndTests", dependencies: [
+            "BillingTestKit", "ControlProtocol", "TestSupport", "billingd", "billingctl",
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )
