@@ -69,7 +69,8 @@ let package = Package(
 
         // `swift run -c release billing-bench`: builds workloads through the daemon's own code and measures them.
         .executableTarget(name: "billing-bench", dependencies: [
-            "BillingEngine", "BillingStore", "BillingDomain", "ControlProtocol", "CSQLite", argumentParser, logging,
+            "BillingEngine", "BillingStore", "BillingDomain", "BillingTestKit", "ControlProtocol", "CSQLite", argumentParser,
+            logging,
         ]),
 
         // Helpers shared by the test targets (a seeded generator for property and fuzz tests).
