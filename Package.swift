@@ -73,7 +73,7 @@ let package = Package(
             logging,
         ]),
 
-        // Helpers shared by the test targets (a seeded generator for property and fuzz tests).
+        // Helpers shared by the test targets: a seeded generator for property and fuzz tests, byte-level mutations.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "BillingDomainTests", dependencies: ["BillingDomain", "TestSupport"]),
         .testTarget(name: "BillingEngineTests", dependencies: [
