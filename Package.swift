@@ -76,6 +76,7 @@ let package = Package(
         // Helpers shared by the test targets: a seeded generator for property and fuzz tests, byte-level mutations.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "BillingDomainTests", dependencies: ["BillingDomain", "TestSupport"]),
+        .testTarget(name: "BillingStoreTests", dependencies: ["BillingStore", "BillingDomain"]),
         .testTarget(name: "ControlProtocolTests", dependencies: [
             "ControlProtocol", "BillingDomain", "TestSupport", nioPosix, serviceLifecycle,
             .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
