@@ -63,8 +63,8 @@ let package = Package(
         ]),
         .executableTarget(name: "billingctl", dependencies: ["ControlProtocol", argumentParser]),
 
-        // How the end-to-end tests and billing-bench drive a real billingd: started with posix_spawn as systemd starts it,
-        // its NOTIFY_SOCKET datagrams, its /proc figures, raw clients of its sockets.
+        // How the tests and billing-bench drive real programs: billingd started with posix_spawn as systemd starts it,
+        // its NOTIFY_SOCKET datagrams, its /proc figures, raw clients of its sockets; any program run to completion.
         .target(name: "BillingTestKit", dependencies: ["ControlProtocol"]),
 
         // `swift run -c release billing-bench`: builds workloads through the daemon's own code and measures them.
@@ -83,7 +83,8 @@ let package = Package(
             .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "BillingEngineTests", dependencies: [
-            "BillingEngine", "BillingStore", "BillingDelivery", "ControlProtocol", "TestSupport", nioPosix, serviceLifecycle,
+            "BillingEngine", "BillingStore", "BillingDelivery", "ControlProtocol", "BillingTestKit", "TestSupport", nioPosix,
+            serviceLifecycle,
             .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "EndToEndTests", dependencies: [

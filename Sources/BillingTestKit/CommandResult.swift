@@ -1,21 +1,20 @@
-import BillingTestKit
 import ControlProtocol
 import Foundation
 
 /// The result of running one command to completion.
-struct CommandResult {
-    var exitCode: Int32
-    var stdout: String
-    var stderr: String
+public struct CommandResult: Sendable {
+    public var exitCode: Int32
+    public var stdout: String
+    public var stderr: String
 
     /// stdout parsed as JSON (billingctl --json).
-    func json() throws -> JSONValue {
+    public func json() throws -> JSONValue {
         try JSONParser.parse(Array(stdout.utf8))
     }
 }
 
 /// Runs a program to completion, with stdin from `input`, capturing its output through files (no pipe can fill).
-func runProgram(_ path: String, _ arguments: [String], input: Data? = nil, environment: [String: String]? = nil,
+public func runProgram(_ path: String, _ arguments: [String], input: Data? = nil, environment: [String: String]? = nil,
                 timeout: TimeInterval = 120) throws -> CommandResult {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
