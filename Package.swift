@@ -63,19 +63,33 @@ let package = Package(
         ]),
         .executableTarget(name: "billingctl", dependencies: ["ControlProtocol", argumentParser]),
 
+        // How the tests and billing-bench drive real programs: billingd started with posix_spawn as systemd starts it,
+        // its NOTIFY_SOCKET datagrams, its /proc figures, raw clients of its sockets; any program run to completion.
+        .target(name: "BillingTestKit", dependencies: ["ControlProtocol"]),
+
         // `swift run -c release billing-bench`: builds workloads through the daemon's own code and measures them.
         .executableTarget(name: "billing-bench", dependencies: [
-            "BillingEngine", "BillingStore", "BillingDomain", "ControlProtocol", "CSQLite", argumentParser, logging,
+            "BillingEngine", "BillingStore", "BillingDomain", "BillingTestKit", "ControlProtocol", "CSQLite", argumentParser,
+            logging,
         ]),
 
-        // Helpers shared by the test targets (a seeded generator for property and fuzz tests).
+        // Helpers shared by the test targets: a seeded generator for property and fuzz tests, byte-level mutations.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "BillingDomainTests", dependencies: ["BillingDomain", "TestSupport"]),
-        .testTarget(name: "BillingEngineTests", dependencies: [
-            "BillingEngine", "BillingStore", "BillingDelivery", "ControlProtocol", "TestSupport", nioPosix, serviceLifecycle,
+        .testTarget(name: "BillingStoreTests", dependencies: ["BillingStore", "BillingDomain"]),
+        .testTarget(name: "BillingDeliveryTests", dependencies: ["BillingDelivery", "ControlProtocol"]),
+        .testTarget(name: "ControlProtocolTests", dependencies: [
+            "ControlProtocol", "BillingDomain", "TestSupport", nioPosix, serviceLifecycle,
             .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
         ]),
-        .testTarget(name: "EndToEndTests", dependencies: ["ControlProtocol", "TestSupport", "billingd", "billingctl"]),
+        .testTarget(name: "BillingEngineTests", dependencies: [
+            "BillingEngine", "BillingStore", "BillingDelivery", "ControlProtocol", "BillingTestKit", "TestSupport", nioPosix,
+            serviceLifecycle,
+            .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+        ]),
+        .testTarget(name: "EndToEndTests", dependencies: [
+            "BillingTestKit", "ControlProtocol", "TestSupport", "billingd", "billingctl",
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

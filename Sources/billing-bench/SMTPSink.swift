@@ -1,3 +1,4 @@
+import BillingTestKit
 import Foundation
 import Synchronization
 
@@ -11,6 +12,7 @@ final class SMTPSink: Sendable {
     let port: UInt16
     private let listener: Int32
     private let accepted = Mutex<(messages: Int, bytes: Int)>((0, 0))
+    private static let endOfData = Array("\r\n.\r\n".utf8)
 
     init() throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
@@ -74,7 +76,9 @@ final class SMTPSink: Sendable {
             case "EHLO": try reply("250-sink\r\n250-PIPELINING\r\n250-8BITMIME\r\n250 SIZE 52428800\r\n")
             case "DATA":
                 try reply("354 go ahead\r\n", flush: true)
-                guard let size = try connection.readMessageText() else { return }
+                // The message's text up to the line with the lone dot, the CRLF before that line included.
+                guard let read = try connection.skip(through: Self.endOfData) else { return }
+                let size = read - 3
                 let number = accepted.withLock { accepted in
                     accepted.messages += 1
                     accepted.bytes += size

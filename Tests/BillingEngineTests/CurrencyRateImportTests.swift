@@ -1,4 +1,5 @@
 @testable import BillingEngine
+import BillingTestKit
 import ControlProtocol
 import BillingDomain
 import Foundation
@@ -53,7 +54,7 @@ struct CurrencyRateImportTests {
         let number = "INV-2027-000001"
         #expect(try fixture.show(engine, number)["converted"]?["currency"]?.stringValue == "EUR")
         // A rate no import accepts today, as a database from before the bound may hold.
-        _ = try EngineFixture.run("/usr/bin/sqlite3", [
+        _ = try runProgram("/usr/bin/sqlite3", [
             fixture.databasePath, "UPDATE invoices SET currency_rate = '900000000000000000000'"])
         let shown = try fixture.show(engine, number)
         #expect(shown["number"]?.stringValue == number)

@@ -2,6 +2,7 @@
 @testable import BillingEngine
 @testable import ControlProtocol
 import BillingDomain
+import BillingTestKit
 import Foundation
 import Logging
 
@@ -65,20 +66,7 @@ final class EngineFixture: @unchecked Sendable {
         let bytes = InvoicePDF.render(document, language: customer.language)
         let file = folder.appendingPathComponent("\(number).pdf")
         try Data(bytes).write(to: file)
-        return (bytes, try Self.run("/usr/bin/pdftotext", ["-layout", file.path, "-"]))
-    }
-
-    static func run(_ program: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        return (bytes, try runProgram("/usr/bin/pdftotext", ["-layout", file.path, "-"]).stdout)
     }
 
     /// One customer and one monthly template; `header` and `line` add fields (JSON members with a leading comma).

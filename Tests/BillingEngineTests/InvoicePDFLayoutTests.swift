@@ -1,4 +1,5 @@
 @testable import BillingDelivery
+import BillingTestKit
 import Foundation
 import Testing
 
@@ -11,7 +12,7 @@ struct InvoicePDFLayoutTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("layout-\(UUID().uuidString).pdf")
         defer { try? FileManager.default.removeItem(at: file) }
         try Data(pdf).write(to: file)
-        let html = try EngineFixture.run("/usr/bin/pdftotext", ["-bbox", file.path, "-"])
+        let html = try runProgram("/usr/bin/pdftotext", ["-bbox", file.path, "-"]).stdout
         let pattern = try NSRegularExpression(pattern: #"<word xMin="([0-9.]+)" yMin="[0-9.]+" xMax="([0-9.]+)" yMax="[0-9.]+">([^<]*)</word>"#)
         return pattern.matches(in: html, range: NSRange(html.startIndex..., in: html)).map { match in
             let group = { (i: Int) in String(html[Range(match.range(at: i), in: html)!]) }

@@ -1,5 +1,6 @@
 @testable import BillingEngine
 import BillingDomain
+import BillingTestKit
 import ControlProtocol
 import Foundation
 import Testing
@@ -44,7 +45,7 @@ struct TemplateReimportTests {
         let tokyo = EngineFixture.document(zone: "Asia/Tokyo")
         try fixture.importDocument(engine, tokyo)
         #expect(try fixture.ctl(engine, "run")["generated"]?.intValue == 1)
-        _ = try EngineFixture.run("/usr/bin/sqlite3", [fixture.databasePath, "UPDATE templates SET time_zone = 'JST'"])
+        _ = try runProgram("/usr/bin/sqlite3", [fixture.databasePath, "UPDATE templates SET time_zone = 'JST'"])
 
         let later = try fixture.engine(at: "2027-02-28T10:00:00+09:00")
         #expect(try fixture.ctl(later, "templates.show", ["template": "t-1"])["Header"]?["TimeZone"]?.stringValue == "JST")

@@ -1,3 +1,4 @@
+import BillingTestKit
 import ControlProtocol
 import Foundation
 import Testing
@@ -76,28 +77,22 @@ struct ControlSocketPrivacyTests {
                     globals().setdefault("held", []).append(s)
             time.sleep(60)
             """
-        /// Runs the holder as `uid` under a shell that waits for it (see `ShellHeldProcess`); stops it when freed.
+        /// The holder running as `uid`, killed when freed.
         final class Holder {
-            let shell = Process()
-            var pid: Int32 = 0
+            let program: SpawnedProgram
+            init(_ program: SpawnedProgram) { self.program = program }
             deinit {
-                kill(pid, SIGKILL)
-                shell.waitUntilExit()
+                program.send(SIGKILL)
+                _ = try? program.wait()
             }
         }
         func hold(uid: Int, count: Int) throws -> (Holder, URL) {
             let output = daemon.directory.appendingPathComponent("holder-\(uid)")
-            _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-            let holderProcess = Holder()
-            holderProcess.shell.executableURL = URL(fileURLWithPath: "/bin/sh")
-            let pidFile = daemon.directory.appendingPathComponent("holder-\(uid).pid").path
-            holderProcess.shell.arguments = ShellHeldProcess.arguments(
-                ["/usr/bin/setpriv", "--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", "/usr/bin/python3", "-c", holder,
-                 daemon.socket, String(count)], pidFile: pidFile)
-            holderProcess.shell.standardOutput = try FileHandle(forWritingTo: output)
-            try holderProcess.shell.run()
-            holderProcess.pid = try ShellHeldProcess.pid(from: pidFile, shell: holderProcess.shell)
-            return (holderProcess, output)
+            let program = try SpawnedProgram(
+                "/usr/bin/setpriv", ["--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", "/usr/bin/python3", "-c", holder,
+                                     daemon.socket, String(count)],
+                stdout: output.path, stderr: output.path + ".stderr")
+            return (Holder(program), output)
         }
         func answers(_ output: URL, _ count: Int) -> [String] {
             var lines: [String] = []

@@ -1,3 +1,4 @@
+import BillingTestKit
 import ControlProtocol
 import Foundation
 import TestSupport
@@ -114,9 +115,9 @@ struct ImportFuzzTests {
             }
         }
         round(0..<warmUp)
-        let baseline = try daemon.residentKiB()
+        let baseline = try ProcessSample(pid: daemon.pid).rssKiB
         round(warmUp..<total)
-        let after = try daemon.residentKiB()
+        let after = try ProcessSample(pid: daemon.pid).rssKiB
 
         let counts = answers.counts
         #expect(counts.values.reduce(0, +) == total)

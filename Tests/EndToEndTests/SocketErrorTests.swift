@@ -1,3 +1,4 @@
+import BillingTestKit
 import ControlProtocol
 import Foundation
 import Testing

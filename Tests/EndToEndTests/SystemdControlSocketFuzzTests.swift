@@ -1,3 +1,4 @@
+import BillingTestKit
 import ControlProtocol
 import Foundation
 import TestSupport
@@ -142,7 +143,7 @@ struct SystemdControlSocketFuzzTests {
         }
         fastRound(until: warmUp)
         #expect(fast.problems.isEmpty, "\(fast.problems.prefix(5))")
-        let baseline = try daemon.residentKiB()
+        let baseline = try ProcessSample(pid: daemon.pid).rssKiB
 
         let monitor = Thread {
             while !honest.isFinished {
@@ -187,7 +188,7 @@ struct SystemdControlSocketFuzzTests {
         let status = try daemon.ctl("--json", "status")
         #expect(status.exitCode == 0, "\(status.stderr)")
         #expect(text(try status.json()["version"]) != nil)
-        let after = try daemon.residentKiB()
+        let after = try ProcessSample(pid: daemon.pid).rssKiB
         #expect(after - baseline < 8 * 1024, "VmRSS \(baseline) KiB after the warm-up, \(after) KiB at the end")
         #expect(daemon.stop() == 0)
     }

@@ -1,3 +1,4 @@
+import BillingTestKit
 import ControlProtocol
 import Foundation
 import Testing
@@ -66,7 +67,7 @@ struct SystemdNotifyTests {
 
         let stopFrom = notify.datagrams.count
         #expect(daemon.stop() == 0)
-        #expect(daemon.process.terminationReason == .exit)
+        #expect(daemon.termination == .exit(0))
         try notify.wait(for: "STOPPING=1", from: stopFrom, timeout: 5)
     }
 
@@ -103,7 +104,7 @@ struct SystemdNotifyTests {
         #expect(try importedCurrency(daemon, "t-after-invalid") == "SEK", "an invalid file leaves the old one in force")
         #expect(daemon.log().contains("configuration not reloaded, keeping the old one"), "\(daemon.log())")
         #expect(daemon.log().contains("XXX"), "the log names what is wrong")
-        #expect(daemon.process.isRunning)
+        #expect(daemon.isRunning)
         #expect(daemon.stop() == 0)
     }
 

@@ -1,3 +1,4 @@
+import BillingTestKit
 import Foundation
 import Testing
 

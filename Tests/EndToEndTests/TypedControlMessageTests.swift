@@ -1,4 +1,5 @@
 import BillingDomain
+import BillingTestKit
 import ControlProtocol
 import Foundation
 import Testing

@@ -1,3 +1,4 @@
+import BillingTestKit
 import Foundation
 
 /// Reads a billingd database the way an operator would, with the sqlite3 shell, so tests check what is really

@@ -1,3 +1,4 @@
+import BillingTestKit
 import Foundation
 
 #if canImport(Glibc)
@@ -19,14 +20,12 @@ final class JournaldInstance {
         return nil
     }
 
-    /// The shell that holds journald (see ShellHeldProcess) and journald's own pid.
-    private let process: Process?
-    private let pid: Int32
+    /// The journald this instance started; nil when one was already running.
+    private let program: SpawnedProgram?
     private let createdFolders: [String]
 
-    private init(process: Process?, pid: Int32, createdFolders: [String]) {
-        self.process = process
-        self.pid = pid
+    private init(program: SpawnedProgram?, createdFolders: [String]) {
+        self.program = program
         self.createdFolders = createdFolders
     }
 
@@ -34,7 +33,7 @@ final class JournaldInstance {
     /// stream sockets accept connections.
     static func start() throws -> JournaldInstance {
         if accepts(socketFolder + "/socket", type: SOCK_DGRAM) && accepts(socketFolder + "/stdout", type: SOCK_STREAM) {
-            return JournaldInstance(process: nil, pid: 0, createdFolders: [])
+            return JournaldInstance(program: nil, createdFolders: [])
         }
         let machineID = (try? String(contentsOfFile: "/etc/machine-id", encoding: .utf8))?
             .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
@@ -42,21 +41,13 @@ final class JournaldInstance {
         let candidates = ["/var/log/journal/\(machineID)", "/run/log/journal/\(machineID)", "/run/log/journal",
                           "/run/log", socketFolder]
         let created = candidates.filter { !machineID.isEmpty && !FileManager.default.fileExists(atPath: $0) }
-        let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("journald-\(UUID().uuidString).pid").path
-        defer { try? FileManager.default.removeItem(atPath: pidFile) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ShellHeldProcess.arguments([executable], pidFile: pidFile)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let instance = JournaldInstance(process: process, pid: try ShellHeldProcess.pid(from: pidFile, shell: process),
-                                        createdFolders: created)
+        let program = try SpawnedProgram(executable, [], stdout: "/dev/null", stderr: "/dev/null")
+        let instance = JournaldInstance(program: program, createdFolders: created)
         let deadline = Date().addingTimeInterval(15)
         while !(accepts(socketFolder + "/socket", type: SOCK_DGRAM)
                 && accepts(socketFolder + "/stdout", type: SOCK_STREAM)) {
-            guard process.isRunning, Date() < deadline else {
-                let status = process.isRunning ? "still running" : "exited with \(process.terminationStatus)"
+            guard program.isRunning, Date() < deadline else {
+                let status = program.termination.map { "exited with \($0.status)" } ?? "still running"
                 instance.stop()
                 throw TestFailure("systemd-journald did not open \(socketFolder) within 15 s (\(status))")
             }
@@ -90,13 +81,13 @@ final class JournaldInstance {
 
     /// Stops the journald this instance started (by its pid) and removes the folders it created.
     func stop() {
-        guard let process else { return }
-        if process.isRunning {
-            kill(pid, SIGTERM)
+        guard let program else { return }
+        if program.isRunning {
+            program.send(SIGTERM)
             let deadline = Date().addingTimeInterval(10)
-            while process.isRunning, Date() < deadline { usleep(20_000) }
-            if process.isRunning { kill(pid, SIGKILL) }
-            process.waitUntilExit()
+            while program.isRunning, Date() < deadline { usleep(20_000) }
+            program.send(SIGKILL)
+            _ = try? program.wait()
         }
         for folder in createdFolders { try? FileManager.default.removeItem(atPath: folder) }
     }

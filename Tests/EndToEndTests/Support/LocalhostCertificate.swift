@@ -1,3 +1,4 @@
+import BillingTestKit
 import Foundation
 
 /// A self-signed certificate for `localhost` (its own CA), for TLS servers the tests start; removed when freed.

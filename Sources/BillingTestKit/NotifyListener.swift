@@ -7,28 +7,29 @@ import Glibc
 /// The service manager's side of sd_notify(3): an AF_UNIX datagram socket whose path goes into NOTIFY_SOCKET.
 /// Every datagram is kept with the instant it arrived, so tests can check order and spacing. Its receiving thread
 /// keeps it alive until `close()`.
-final class NotifyListener: @unchecked Sendable {
-    struct Datagram: Sendable, CustomStringConvertible {
-        var at: ContinuousClock.Instant
-        var text: String
+public final class NotifyListener: @unchecked Sendable {
+    public struct Datagram: Sendable, CustomStringConvertible {
+        /// When the listener received it: the figures that time readiness take this, not the instant a wait returned.
+        public var at: ContinuousClock.Instant
+        public var text: String
         /// The "KEY=value" assignments of the datagram.
-        var assignments: [String] { text.split(separator: "\n").map(String.init) }
-        func has(_ assignment: String) -> Bool { assignments.contains(assignment) }
-        func value(_ key: String) -> String? {
+        public var assignments: [String] { text.split(separator: "\n").map(String.init) }
+        public func has(_ assignment: String) -> Bool { assignments.contains(assignment) }
+        public func value(_ key: String) -> String? {
             assignments.first { $0.hasPrefix(key + "=") }.map { String($0.dropFirst(key.count + 1)) }
         }
-        var description: String { text.replacingOccurrences(of: "\n", with: "\\n") }
+        public var description: String { text.replacingOccurrences(of: "\n", with: "\\n") }
     }
 
-    let directory: URL
-    var path: String { directory.appendingPathComponent("notify.sock").path }
+    public let directory: URL
+    public var path: String { directory.appendingPathComponent("notify.sock").path }
     private let fd: Int32
     private let condition = NSCondition()
     private var received: [Datagram] = []
     private var closing = false
     private var finished = false
 
-    init() throws {
+    public init() throws {
         directory = URL(fileURLWithPath: "/tmp").appendingPathComponent("billingd-notify-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
@@ -71,7 +72,7 @@ final class NotifyListener: @unchecked Sendable {
         condition.unlock()
     }
 
-    var datagrams: [Datagram] {
+    public var datagrams: [Datagram] {
         condition.lock()
         defer { condition.unlock() }
         return received
@@ -79,7 +80,7 @@ final class NotifyListener: @unchecked Sendable {
 
     /// Waits for the first datagram at index `from` or later that `matches`; returns its index and the datagram.
     @discardableResult
-    func wait(from: Int = 0, timeout: TimeInterval = 30, _ what: String = "a datagram",
+    public func wait(from: Int = 0, timeout: TimeInterval = 30, _ what: String = "a datagram",
               matching matches: (Datagram) -> Bool) throws -> (index: Int, datagram: Datagram) {
         let deadline = Date().addingTimeInterval(timeout)
         condition.lock()
@@ -96,12 +97,12 @@ final class NotifyListener: @unchecked Sendable {
 
     /// Waits for a datagram that carries `assignment` (e.g. "READY=1").
     @discardableResult
-    func wait(for assignment: String, from: Int = 0, timeout: TimeInterval = 30) throws -> (index: Int, datagram: Datagram) {
+    public func wait(for assignment: String, from: Int = 0, timeout: TimeInterval = 30) throws -> (index: Int, datagram: Datagram) {
         try wait(from: from, timeout: timeout, assignment) { $0.has(assignment) }
     }
 
     /// Waits until `count` datagrams carrying `assignment` have arrived and returns them.
-    func wait(for count: Int, of assignment: String, timeout: TimeInterval = 30) throws -> [Datagram] {
+    public func wait(for count: Int, of assignment: String, timeout: TimeInterval = 30) throws -> [Datagram] {
         let deadline = Date().addingTimeInterval(timeout)
         condition.lock()
         defer { condition.unlock() }
@@ -114,7 +115,7 @@ final class NotifyListener: @unchecked Sendable {
         }
     }
 
-    func close() {
+    public func close() {
         condition.lock()
         closing = true
         while !finished { condition.wait() }

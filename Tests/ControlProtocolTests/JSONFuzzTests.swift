@@ -33,30 +33,9 @@ struct JSONFuzzer {
         }
     }
 
-    static let interesting: [UInt8] = Array("{}[]:,\"\\-+.eE0123456789tfnu \n".utf8) + [0x00, 0x1F, 0x7F, 0x80, 0xBF, 0xC0, 0xED, 0xEF, 0xF4, 0xFF]
+    mutating func randomByte() -> UInt8 { ByteMutation.randomByte(using: &rng) }
 
-    mutating func randomByte() -> UInt8 {
-        Bool.random(using: &rng) ? Self.interesting.randomElement(using: &rng)! : UInt8.random(in: 0...255, using: &rng)
-    }
-
-    /// One to four byte-level mutations: replace, insert, delete, truncate, duplicate a run.
-    mutating func mutate(_ bytes: [UInt8]) -> [UInt8] {
-        var out = bytes
-        for _ in 0..<Int.random(in: 1...4, using: &rng) {
-            let i = out.isEmpty ? 0 : Int.random(in: 0..<out.count, using: &rng)
-            let byte = randomByte()
-            switch Int.random(in: 0..<5, using: &rng) {
-            case 0 where !out.isEmpty: out[i] = byte
-            case 1: out.insert(byte, at: i)
-            case 2 where !out.isEmpty: out.remove(at: i)
-            case 3: out = Array(out[..<i])
-            default:
-                let run = out[i..<min(out.count, i + Int.random(in: 1...8, using: &rng))]
-                out.insert(contentsOf: run, at: i)
-            }
-        }
-        return out
-    }
+    mutating func mutate(_ bytes: [UInt8]) -> [UInt8] { ByteMutation.mutate(bytes, using: &rng) }
 }
 
 @Suite("JSON parser robustness")
