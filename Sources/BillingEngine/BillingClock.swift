@@ -12,8 +12,6 @@ public struct BillingClock: Sendable {
         BillingClock(offset: start.timeIntervalSinceNow)
     }
 
-    public var isSimulated: Bool { offset != 0 }
-
     public func now() -> Date { Date().addingTimeInterval(offset) }
 
     public func nowSeconds() -> Int64 { Int64(now().timeIntervalSince1970.rounded(.down)) }

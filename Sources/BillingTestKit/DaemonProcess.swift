@@ -74,9 +74,4 @@ public final class DaemonProcess: Sendable {
         program.send(signal)
         return ((try? program.wait()) ?? .signal(signal)).status
     }
-
-    /// SIGKILL: no chance to finish anything, as after a power cut.
-    public func kill9() {
-        stop(signal: SIGKILL)
-    }
 }

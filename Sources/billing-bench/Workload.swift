@@ -67,8 +67,6 @@ enum Workload {
                      unitPrice: DecimalValue(plain: "15.00")!, taxRate: DecimalValue(plain: "0")!),
     ]
 
-    static let vatRatesPerInvoice = 4
-
     static func template(_ index: Int, runDate: LocalDateTime, dueDays: Int) -> RecurringTemplate {
         RecurringTemplate(
             recordGuid: "t-\(index)", customerGuid: "c-\(index / 10)", currency: currency, dueDays: dueDays,

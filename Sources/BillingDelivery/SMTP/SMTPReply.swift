@@ -8,7 +8,6 @@ struct SMTPReply: Sendable, Equatable {
     var lines: [String]
 
     var text: String { lines.joined(separator: " ") }
-    var isPositive: Bool { (200..<400).contains(code) }
     var isTransient: Bool { (400..<500).contains(code) }
 }
 
