@@ -67,11 +67,15 @@ struct BillingdCommand: AsyncParsableCommand {
             clock = .simulated(startingAt: start)
         }
         do {
-            // Opening the store runs the migrations: blocking SQLite work, kept off the cooperative pool.
-            let daemon = try await NIOThreadPool.singleton.runIfActive { [config, clock, self] in
+            // Opening the store (which runs the migrations), the watchdog's probe and reloads: blocking work kept off
+            // the cooperative pool, on a thread of their own.
+            let housekeeping = NIOThreadPool(numberOfThreads: 1)
+            housekeeping.start()
+            defer { housekeeping.shutdownGracefully { _ in } }
+            let daemon = try await housekeeping.runIfActive { [config, clock, self] in
                 try Daemon(configuration: configuration, configPath: config, clock: clock, logger: logger, overrides: self)
             }
-            try await daemon.run(once: once)
+            try await daemon.run(once: once, housekeeping: housekeeping)
         } catch let error as BillingError {
             logger.critical("\(error.message)", metadata: ["error_code": "\(error.cause ?? error.code)"])
             throw ExitCode(1)

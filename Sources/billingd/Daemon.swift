@@ -34,10 +34,11 @@ final class Daemon: Sendable {
     }
 
     /// Control requests handled at once: enough that jobs started over the socket (`run`, `drain`, waiting for the
-    /// scheduler's cycle) leave threads for `status` and the rest.
-    static let requestThreads = 8
+    /// scheduler's cycle) leave threads for lists and the rest (`status` is mostly answered on the event loop).
+    static let requestThreads = 4
 
-    func run(once: Bool) async throws {
+    /// `housekeeping`: a thread for the watchdog's probe and reloads.
+    func run(once: Bool, housekeeping: NIOThreadPool) async throws {
         // The cycles' blocking SQLite work runs on a thread of its own, never on the cooperative pool.
         let jobs = NIOThreadPool(numberOfThreads: 1)
         jobs.start()
@@ -59,6 +60,9 @@ final class Daemon: Sendable {
         let requests = NIOThreadPool(numberOfThreads: Self.requestThreads)
         requests.start()
         defer { requests.shutdownGracefully { _ in } }
+        // One event loop serves every control connection: its work per request is microseconds.
+        let loop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { loop.shutdownGracefully { _ in } }
         let server = ControlServer(
             listeningSocket: listener,
             limits: .init(maxConnections: configuration.controlMaxConnections,
@@ -66,6 +70,7 @@ final class Daemon: Sendable {
                           maxRequestBytes: configuration.controlMaxRequestBytes,
                           idleTimeout: .seconds(configuration.controlIdleTimeoutSeconds)),
             pool: requests,
+            group: loop,
             answerAtOnce: { request, peer in router.answerAtOnce(request, peer: peer) }
         ) { request, peer in router.handle(request, peer: peer) }
         let ready = LockedFlag()
@@ -87,14 +92,14 @@ final class Daemon: Sendable {
         // are answered), the scheduler (the cycle in flight finishes) and the watchdog last.
         var services: [any Service] = []
         if let interval = SystemdNotifier.watchdogInterval() {
-            services.append(Watchdog(interval: interval, logger: logger, ready: ready, pool: .singleton) { [engine] in
+            services.append(Watchdog(interval: interval, logger: logger, ready: ready, pool: housekeeping) { [engine] in
                 try engine.store.ping()
             })
         }
         services += [
             scheduler,
             server,
-            ConfigurationReloader(hangups: hangups, engine: engine, pool: .singleton),
+            ConfigurationReloader(hangups: hangups, engine: engine, pool: housekeeping),
             StopNotice(logger: logger),
         ]
         let group = ServiceGroup(configuration: .init(
