@@ -73,7 +73,7 @@ final class Daemon: Sendable {
             group: loop,
             answerAtOnce: { request, peer in router.answerAtOnce(request, peer: peer) }
         ) { request, peer in router.handle(request, peer: peer) }
-        let ready = LockedFlag()
+        let ready = SetOnceFlag()
         let scheduler = Scheduler(engine: engine, pool: jobs) { [logger, engine] in
             logger.notice(
                 "billingd \(BillingEngine.version) ready",

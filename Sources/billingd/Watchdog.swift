@@ -14,7 +14,7 @@ struct Watchdog: Service {
     let interval: Duration
     let logger: Logger
     /// Set once READY=1 went out: a ping before it would tell systemd nothing.
-    let ready: LockedFlag
+    let ready: SetOnceFlag
     let pool: NIOThreadPool
     let probe: @Sendable () throws -> Void
 

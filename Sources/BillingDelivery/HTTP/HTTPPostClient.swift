@@ -71,7 +71,7 @@ struct HTTPPostClient: Sendable {
         } catch {
             throw DeliveryFailure.transient(.connectionFailed, "Cannot connect to \(host):\(port): \(error).")
         }
-        let timedOut = LockedFlag()
+        let timedOut = SetOnceFlag()
         let timer = channel.eventLoop.scheduleTask(in: timeout) {
             timedOut.set()
             channel.close(promise: nil)

@@ -28,7 +28,7 @@ final class SMTPConnection: Sendable {
         set { offered.withLock { $0 = newValue } }
     }
     /// Set when our timeout closed the connection, so the error reads "timeout", not "connection lost".
-    private let timedOut = LockedFlag()
+    private let timedOut = SetOnceFlag()
 
     private init(channel: Channel, settings: Settings) {
         self.channel = channel

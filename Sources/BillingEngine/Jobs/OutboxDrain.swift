@@ -19,7 +19,7 @@ public struct OutboxDrainReport: Sendable, Equatable {
 /// Lets the daemon's shutdown stop a drain between messages: the messages in flight finish, the rest of the
 /// claimed batch is handed back, and SIGTERM does not wait for a queue of thousands.
 public final class DrainControl: Sendable {
-    private let stopping = LockedFlag()
+    private let stopping = SetOnceFlag()
 
     public init() {}
 

@@ -2,7 +2,7 @@ import Synchronization
 
 /// A flag one thread sets and others read: an event loop's timer and the sender waiting for a reply, or the
 /// daemon's shutdown and a running drain.
-public final class LockedFlag: Sendable {
+public final class SetOnceFlag: Sendable {
     private let value = Atomic<Bool>(false)
 
     public init() {}
