@@ -60,7 +60,8 @@ struct OutboxContentTests {
         }
         #expect(throws: DeliveryFailure.self) { try composer.sms(request(recipient: "call me")) }
         #expect(throws: DeliveryFailure.self) {
-            try MessageTemplates(directory: "/nonexistent").require(kind: "x", part: "text", language: nil, context: [:])
+            try MessageTemplates(directory: "/nonexistent")
+                .require(kind: "x", part: "text", language: nil, values: MessageValues(invoice: Self.invoice(), kind: "x"))
         }
     }
 

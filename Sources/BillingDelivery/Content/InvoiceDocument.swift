@@ -101,32 +101,4 @@ public struct InvoiceDocument: Sendable, Equatable {
         self.supplyDate = supplyDate
         self.customerNotes = customerNotes
     }
-
-    /// The values templates see, under `invoice`, `customer` and `seller`. Absent values are left out rather than
-    /// empty, so a template's `{{#seller.bankAccount}}…{{/seller.bankAccount}}` section shows only when there is one.
-    var templateContext: [String: TemplateValue] {
-        var invoice = TemplateValue.present([
-            "number": number, "issueDate": issueDate, "dueDate": dueDate, "periodStart": periodStart,
-            "periodEnd": periodEnd, "currency": currency, "totalExcVat": totalExcVat, "totalVat": totalVat,
-            "totalIncVat": totalIncVat, "paid": paid, "balance": balance, "paymentReference": paymentReference,
-            "customerReference": customerReference, "supplyDate": supplyDate, "customerNotes": customerNotes,
-            // Only when something is left to pay: a 0.00 invoice is Paid at issue, and its message must not ask
-            // for "0.00" by a due date.
-            "amountDue": balance.contains(where: { ("1"..."9").contains($0) }) ? balance : nil,
-        ])
-        // Line values stay even when empty, as they always did.
-        invoice["lines"] = .list(lines.map { line -> TemplateValue in
-            .group(["description": .text(line.description), "quantity": .text(line.quantity),
-                    "unitPrice": .text(line.unitPrice), "vatRate": .text(line.vatRate), "net": .text(line.net)])
-        })
-        invoice["vat"] = .list(vat.map { row -> TemplateValue in
-            .group(["rate": .text(row.rate), "net": .text(row.net), "vat": .text(row.vat)])
-        })
-        return [
-            "invoice": .group(invoice),
-            "customer": ["name": .text(customerName)],
-            "seller": .group(TemplateValue.present(["name": seller.name, "email": seller.email, "phone": seller.phone,
-                                                    "bankAccount": seller.bankAccount, "vatNumber": seller.vatNumber])),
-        ]
-    }
 }

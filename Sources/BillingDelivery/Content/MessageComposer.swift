@@ -40,10 +40,10 @@ public struct MessageComposer: Sendable {
         guard RecipientAddress.isValidEmail(request.recipient) else {
             throw DeliveryFailure.permanent(.invalidAddress, "'\(request.recipient)' is not a valid e-mail address.")
         }
-        let context = self.context(request)
-        let subject = try templates.require(kind: request.kind, part: "subject", language: request.language, context: context)
-        let text = try templates.require(kind: request.kind, part: "text", language: request.language, context: context)
-        let html = templates.render(kind: request.kind, part: "html", language: request.language, context: context)
+        let values = MessageValues(invoice: request.invoice, kind: request.kind)
+        let subject = try templates.require(kind: request.kind, part: "subject", language: request.language, values: values)
+        let text = try templates.require(kind: request.kind, part: "text", language: request.language, values: values)
+        let html = templates.render(kind: request.kind, part: "html", language: request.language, values: values)
         let attachments = Self.attachesInvoice(request.kind)
             ? [EmailMessage.Attachment(fileName: "\(request.invoice.number).pdf", contentType: "application/pdf", bytes: pdf)]
             : []
@@ -60,7 +60,7 @@ public struct MessageComposer: Sendable {
             throw DeliveryFailure.permanent(.invalidAddress, "'\(request.recipient)' is not a valid mobile number.")
         }
         let body = try templates.require(kind: request.kind, part: "sms", language: request.language,
-                                         context: context(request))
+                                         values: MessageValues(invoice: request.invoice, kind: request.kind))
         return SMSMessage(to: number, body: body.trimmingCharacters(in: .whitespacesAndNewlines),
                           idempotencyKey: request.idempotencyKey)
     }
@@ -71,12 +71,5 @@ public struct MessageComposer: Sendable {
             throw DeliveryFailure.permanent(.invalidAddress, "The letter has no postal address.")
         }
         return PostDocument(fileName: SpoolFolder.fileName(request.idempotencyKey, extension: "pdf"), pdf: pdf)
-    }
-
-    private func context(_ request: Request) -> TemplateValue {
-        var context = request.invoice.templateContext
-        if let level = MessageTemplates.reminderNumber(request.kind) { context["reminder"] = ["number": .text(String(level))] }
-        context["kind"] = .text(request.kind)
-        return .group(context)
     }
 }

@@ -11,11 +11,8 @@ import Mustache
 public struct MessageTemplates: Sendable {
     public static let fallbackLanguage = "en"
     public let directory: String
+    /// Every template, parsed once at load.
     private let library: MustacheLibrary
-    /// The templates `CompiledTemplate` renders, by name: all of config/templates. The rest render through
-    /// swift-mustache's `library`.
-    private let compiled: [String: CompiledTemplate]
-    private let loaded: [String]
 
     /// Loads every `*.mustache` file below `directory`. Subject, text and SMS parts are plain text: nothing in
     /// them is HTML-escaped (a customer called "Smith & Sons" stays that way); HTML parts escape as usual.
@@ -25,8 +22,6 @@ public struct MessageTemplates: Sendable {
             throw DeliveryFailure.transient(.templatesMissing, "The template folder \(directory) cannot be read.")
         }
         var library = MustacheLibrary()
-        var compiled: [String: CompiledTemplate] = [:]
-        var loaded: [String] = []
         for case let path as String in enumerator where path.hasSuffix(".mustache") {
             let name = String(path.dropLast(".mustache".count))
             guard let data = FileManager.default.contents(atPath: directory + "/" + path),
@@ -39,36 +34,20 @@ public struct MessageTemplates: Sendable {
             } catch {
                 throw DeliveryFailure.transient(.templateInvalid, "Template \(path) does not parse: \(error).")
             }
-            compiled[name] = CompiledTemplate(text)
-            loaded.append(name)
         }
         self.library = library
-        self.compiled = compiled
-        self.loaded = loaded.sorted()
     }
 
     /// Renders one part of a kind's message in `language`; nil for an optional part (html) nobody wrote.
-    func render(kind: String, part: String, language: String?, context: TemplateValue) -> String? {
+    func render(kind: String, part: String, language: String?, values: MessageValues) -> String? {
         for name in candidates(kind: kind, part: part, language: language) {
-            if let template = compiled[name] { return template.render(context) }
-            if library.getTemplate(named: name) != nil { return library.render(context.dynamic, withTemplate: name) }
+            if let text = library.render(values, withTemplate: name) { return text }
         }
         return nil
     }
 
-    /// Names of the loaded templates and whether `CompiledTemplate` renders each (for the tests that hold it to
-    /// swift-mustache's text).
-    var names: [(name: String, compiled: Bool)] {
-        loaded.map { ($0, compiled[$0] != nil) }
-    }
-
-    /// One template's text from swift-mustache and from `CompiledTemplate` (nil where it is not compiled).
-    func renderBoth(_ name: String, context: TemplateValue) -> (library: String?, compiled: String?) {
-        (library.render(context.dynamic, withTemplate: name), compiled[name]?.render(context))
-    }
-
-    func require(kind: String, part: String, language: String?, context: TemplateValue) throws -> String {
-        guard let text = render(kind: kind, part: part, language: language, context: context) else {
+    func require(kind: String, part: String, language: String?, values: MessageValues) throws -> String {
+        guard let text = render(kind: kind, part: part, language: language, values: values) else {
             throw DeliveryFailure.transient(
                 .templateMissing,
                 "No template \(Self.fallbackLanguage)/\(kind).\(part).mustache (or \(Self.baseKind(kind)).\(part)) in \(directory).")
