@@ -77,7 +77,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "BillingDomainTests", dependencies: ["BillingDomain", "TestSupport"]),
         .testTarget(name: "BillingStoreTests", dependencies: ["BillingStore", "BillingDomain"]),
-        .testTarget(name: "BillingDeliveryTests", dependencies: ["BillingDelivery", "ControlProtocol"]),
+        .testTarget(name: "BillingDeliveryTests", dependencies: ["BillingDelivery", "BillingDomain", "BillingTestKit", "ControlProtocol"]),
         .testTarget(name: "ControlProtocolTests", dependencies: [
             "ControlProtocol", "BillingDomain", "TestSupport", nioPosix, serviceLifecycle,
             .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
