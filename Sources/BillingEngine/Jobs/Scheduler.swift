@@ -73,10 +73,12 @@ public struct Scheduler: Service {
         }
     }
 
-    /// The earliest instant anything becomes due (`Store.nextWakeAt`: template runs, past-due boundaries,
-    /// reminders, outbox attempts and leases). Work queued by a control command wakes the scheduler through `onChange`.
+    /// The earliest instant anything becomes due (template runs, past-due boundaries, reminders, outbox attempts
+    /// and leases). Work queued by a control command wakes the scheduler through `onChange`.
     private static func planNextWake(_ engine: BillingEngine) -> Date? {
-        guard let next = (try? engine.store.nextWakeAt()) ?? nil else { return nil }
+        let billing = (try? engine.store.nextBillingWakeAt()) ?? nil
+        let outbox = (try? engine.store.nextOutboxWakeAt()) ?? nil
+        guard let next = [billing, outbox].compactMap({ $0 }).min() else { return nil }
         return Date(timeIntervalSince1970: TimeInterval(next))
     }
 }
