@@ -29,7 +29,7 @@ extension BillingEngine {
     /// Queues the invoice again on `channel`; the scheduler wakes to send it.
     public func resend(number: String, channel: OutboxChannel, to: String?) throws -> ResendOutcome {
         let outcome = try store.resend(number: number, channel: channel, to: to, now: clock.nowSeconds())
-        notifyChange()
+        notifyChange(.outbox)
         return outcome
     }
 }

@@ -12,7 +12,7 @@ extension BillingEngine {
     public func retryOutbox(id: Int64) throws -> OutboxMessage {
         let message = try store.retryOutbox(id: id, now: clock.nowSeconds())
         logger.notice("outbox message replayed", metadata: ["outbox_id": "\(id)"])
-        notifyChange()
+        notifyChange(.outbox)
         return message
     }
 }
