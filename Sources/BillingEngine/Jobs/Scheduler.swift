@@ -29,10 +29,13 @@ public struct Scheduler: Service {
     /// Runs cycles until graceful shutdown or cancellation. Returns once the cycle in flight has finished: its
     /// transactions committed, the outbox drain stopped after the messages being sent (nothing is left half-done).
     public func run() async throws {
-        let (wakes, waker) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-        engine.onChange { waker.yield() }
-        defer { waker.finish() }
-        var iterator = wakes.makeAsyncIterator()
+        var wakes = JobWakes()
+        let wake = wakes.wake
+        let observer = engine.onChange { wake() }
+        defer {
+            engine.removeChangeObserver(observer)
+            wakes.finish()
+        }
         // Consecutive failed cycles: the retry waits 1, 2, 4 … 60 s (FaultBackoff) while the fault lasts.
         var failures = 0
         whenStarted()
@@ -42,20 +45,11 @@ public struct Scheduler: Service {
                 failures = step.failures
                 status(step.summary)
                 if Task.isShuttingDownGracefully { return }
-                // Sleep in real seconds until the next due instant of the (possibly simulated) clock; a wake from
-                // `onChange` or the stop ends the sleep early.
-                let seconds = step.next.map { $0.timeIntervalSince(engine.clock.now()) } ?? 86_400
-                guard seconds > 0 else { continue }
-                let timer = Task {
-                    guard (try? await Task.sleep(for: .seconds(min(seconds, 86_400)))) != nil else { return }
-                    waker.yield()
-                }
-                _ = await iterator.next()
-                timer.cancel()
+                await wakes.sleep(until: step.next, clock: engine.clock)
             }
         } onGracefulShutdown: { [engine] in
             engine.drainControl.requestStop()
-            waker.yield()
+            wake()
         }
     }
 
