@@ -14,8 +14,8 @@ import UnixSignals
 import Glibc
 #endif
 
-/// The daemon's life: open the store, then run the scheduler, the control socket, the watchdog and the SIGHUP
-/// reloader as services of one group that stops them, in reverse order, on SIGTERM or SIGINT.
+/// The daemon's life: open the store, then run the scheduler, the outbox drain, the control socket, the watchdog
+/// and the SIGHUP reloader as services of one group that stops them, in reverse order, on SIGTERM or SIGINT.
 final class Daemon: Sendable {
     let engine: BillingEngine
     let configPath: String?
@@ -66,6 +66,11 @@ final class Daemon: Sendable {
                           maxRequestBytes: configuration.controlMaxRequestBytes,
                           idleTimeout: .seconds(configuration.controlIdleTimeoutSeconds)),
             pool: requests) { request, peer in router.handle(request, peer: peer) }
+        // The drain's blocking work runs on a thread of its own too, beside the cycles' (the engine's job lock still
+        // runs one job at a time).
+        let drainThread = NIOThreadPool(numberOfThreads: 1)
+        drainThread.start()
+        defer { drainThread.shutdownGracefully { _ in } }
         let ready = LockedFlag()
         let scheduler = Scheduler(engine: engine, pool: jobs) { [logger, engine] in
             logger.notice(
@@ -81,8 +86,14 @@ final class Daemon: Sendable {
         } status: { status in
             SystemdNotifier.notify("STATUS=\(status)")
         }
-        // Stopped in reverse order: the stop notice first, then the reloader, the control server (requests in flight
-        // are answered), the scheduler (the cycle in flight finishes) and the watchdog last.
+        let drain = OutboxDrainService(engine: engine, pool: drainThread) { status in
+            SystemdNotifier.notify("STATUS=\(status)")
+        }
+        // Stopped in reverse order: the stop notice first, then the reloader, the outbox drain (the messages being
+        // sent finish and are recorded, the rest of the claimed batch is handed back), the control server (requests
+        // in flight are answered), the scheduler (the cycle in flight finishes) and the watchdog last. The drain stops
+        // before the server and the scheduler because it is the one job that may run long: its stop also ends a
+        // `billingctl drain` in flight between messages, and frees the job lock for the cycle in flight.
         var services: [any Service] = []
         if let interval = SystemdNotifier.watchdogInterval() {
             services.append(Watchdog(interval: interval, logger: logger, ready: ready, pool: .singleton) { [engine] in
@@ -92,6 +103,7 @@ final class Daemon: Sendable {
         services += [
             scheduler,
             server,
+            drain,
             ConfigurationReloader(hangups: hangups, engine: engine, pool: .singleton),
             StopNotice(logger: logger),
         ]
