@@ -25,12 +25,13 @@ public final class BillingEngine: Sendable {
     public let drainControl = DrainControl()
     /// The faults in force (see `Fault`).
     let faultBoard = FaultBoard()
-    /// The hooks the daemon registers: `onChange` is called after a command changed what is due, so the
-    /// scheduler can re-plan its sleep; `reloader` re-reads the configuration.
+    /// The hooks the daemon registers: the `onChange` observers are called after a command or a job changed what
+    /// is due, so the scheduler and the drain can re-plan their sleeps; `reloader` re-reads the configuration.
     private let hooks = Mutex(Hooks())
 
     private struct Hooks {
-        var onChange: (@Sendable () -> Void)?
+        var observers: [Int: (work: DueWork, body: @Sendable () -> Void)] = [:]
+        var nextObserver = 0
         var reloader: (@Sendable () throws -> Void)?
     }
 
@@ -57,8 +58,18 @@ public final class BillingEngine: Sendable {
         notifyChange()
     }
 
-    public func onChange(_ body: @escaping @Sendable () -> Void) {
-        hooks.withLock { $0.onChange = body }
+    /// Calls `body` after each change of what is due that concerns `work`, until `removeChangeObserver`.
+    @discardableResult
+    public func onChange(of work: DueWork = .all, _ body: @escaping @Sendable () -> Void) -> ChangeObserver {
+        hooks.withLock { hooks in
+            hooks.nextObserver += 1
+            hooks.observers[hooks.nextObserver] = (work, body)
+            return ChangeObserver(id: hooks.nextObserver)
+        }
+    }
+
+    public func removeChangeObserver(_ observer: ChangeObserver) {
+        _ = hooks.withLock { $0.observers.removeValue(forKey: observer.id) }
     }
 
     /// Registers how the configuration is re-read. Only the daemon knows the file and its command-line overrides,
@@ -82,9 +93,10 @@ public final class BillingEngine: Sendable {
         metrics.exposition(try store.statusSnapshot().counts)
     }
 
-    func notifyChange() {
-        let body = hooks.withLock { $0.onChange }
-        body?()
+    /// Tells the observers of `work` that it changed (queued, withdrawn, moved or made due).
+    func notifyChange(_ work: DueWork = .all) {
+        let bodies = hooks.withLock { $0.observers.values.filter { !$0.work.isDisjoint(with: work) }.map(\.body) }
+        for body in bodies { body() }
     }
 
     var importDefaults: ImportDocument.Defaults {
@@ -114,10 +126,26 @@ public final class BillingEngine: Sendable {
             throw error
         }
         logger.notice("imported \(outcome.customers) customers and \(outcome.templates.count) templates")
-        notifyChange()
+        notifyChange(.billing)
         return outcome
     }
 
     /// Failures that are the daemon's or the database's, not the document's: they are not import refusals.
     static let operationalCodes: Set<BillingError.Code> = [.storageError, .busy, .internalError]
+}
+
+/// Which job a change of what is due concerns: billing work (template runs, past-due instants, reminders: the
+/// scheduler's) or outbox messages (the drain's).
+public struct DueWork: OptionSet, Sendable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+
+    public static let billing = DueWork(rawValue: 1)
+    public static let outbox = DueWork(rawValue: 2)
+    public static let all: DueWork = [.billing, .outbox]
+}
+
+/// One `onChange` registration, to remove it again.
+public struct ChangeObserver: Sendable, Hashable {
+    let id: Int
 }

@@ -52,9 +52,9 @@ public protocol BillingStorage: AnyObject, Sendable {
     /// Marks Due invoices past their due date PastDue and queues the reminders `dunning` makes due, in one
     /// transaction.
     func sweep(now: Int64, dunning: DunningSchedule) throws -> SweepResult
-    /// The earliest instant at which something becomes due: a template run, a past-due boundary, a reminder, an
-    /// outbox attempt or an expired lease.
-    func nextWakeAt() throws -> Int64?
+    /// The earliest instant at which billing work becomes due: a template run, a past-due boundary or a reminder
+    /// (the scheduler's wake). One index seek per kind.
+    func nextBillingWakeAt() throws -> Int64?
 
     // MARK: Invoices and their life cycle
 
@@ -85,6 +85,9 @@ public protocol BillingStorage: AnyObject, Sendable {
     ) throws -> OutboxFailureOutcome
     /// Hands claimed rows back unsent: pending again, due as before.
     func releaseOutbox(ids: [Int64], now: Int64) throws
+    /// The earliest instant at which an outbox message becomes due: a pending row's next attempt or a claimed row's
+    /// lease running out (the drain's wake). One index seek.
+    func nextOutboxWakeAt() throws -> Int64?
     /// Rows of one status (or all) with an id below `before`, newest first.
     func outboxMessages(status: OutboxStatus?, before: Int64?, limit: Int) throws -> [OutboxMessage]
     /// An operator's replay of a dead or failed row: pending again, due now, with a fresh set of attempts.
@@ -92,7 +95,7 @@ public protocol BillingStorage: AnyObject, Sendable {
 
     // MARK: The store itself
 
-    /// The counts and the next wake for `billingctl status`, STATUS= and the metrics, from one snapshot.
+    /// The counts and the next wakes for `billingctl status`, STATUS= and the metrics, from one snapshot.
     func statusSnapshot() throws -> StatusSnapshot
     /// The last status snapshot when it is at hand without waiting and without counting (nothing changed since it
     /// was taken and no other read holds the connection), so it may be asked from an event loop; nil sends the

@@ -14,8 +14,8 @@ import UnixSignals
 import Glibc
 #endif
 
-/// The daemon's life: open the store, then run the scheduler, the control socket, the watchdog and the SIGHUP
-/// reloader as services of one group that stops them, in reverse order, on SIGTERM or SIGINT.
+/// The daemon's life: open the store, then run the scheduler, the outbox drain, the control socket, the watchdog
+/// and the SIGHUP reloader as services of one group that stops them, in reverse order, on SIGTERM or SIGINT.
 final class Daemon: Sendable {
     let engine: BillingEngine
     let configPath: String?
@@ -88,8 +88,15 @@ final class Daemon: Sendable {
         } status: { status in
             SystemdNotifier.notify("STATUS=\(status)")
         }
-        // Stopped in reverse order: the stop notice first, then the reloader, the control server (requests in flight
-        // are answered), the scheduler (the cycle in flight finishes) and the watchdog last.
+        // The drain's blocking work shares the cycles' thread: the engine's job lock runs one job at a time anyway.
+        let drain = OutboxDrainService(engine: engine, pool: jobs) { status in
+            SystemdNotifier.notify("STATUS=\(status)")
+        }
+        // Stopped in reverse order: the stop notice first, then the reloader, the outbox drain (the messages being
+        // sent finish and are recorded, the rest of the claimed batch is handed back), the control server (requests
+        // in flight are answered), the scheduler (the cycle in flight finishes) and the watchdog last. The drain stops
+        // before the server and the scheduler because it is the one job that may run long: its stop also ends a
+        // `billingctl drain` in flight between messages, and frees the job lock for the cycle in flight.
         var services: [any Service] = []
         if let interval = SystemdNotifier.watchdogInterval() {
             services.append(Watchdog(interval: interval, logger: logger, ready: ready, pool: housekeeping) { [engine] in
@@ -99,6 +106,7 @@ final class Daemon: Sendable {
         services += [
             scheduler,
             server,
+            drain,
             ConfigurationReloader(hangups: hangups, engine: engine, pool: housekeeping),
             StopNotice(logger: logger),
         ]

@@ -1,7 +1,5 @@
 @testable import BillingEngine
 import Foundation
-import NIOPosix
-import ServiceLifecycle
 import ServiceLifecycleTestKit
 import Testing
 
@@ -33,26 +31,11 @@ struct SchedulerShutdownTests {
         }
     }
 
-    /// Runs a scheduler on a thread of its own under the test kit's graceful shutdown; `body` reads the STATUS lines
-    /// and triggers the shutdown, and the scheduler must return within 5 s of it.
+    /// A scheduler under `runUntilShutdown`.
     private func withScheduler(
         _ engine: BillingEngine,
         _ body: @escaping (GracefulShutdownTestTrigger, inout AsyncStream<String>.Iterator) async -> ContinuousClock.Instant
     ) async throws {
-        let pool = NIOThreadPool(numberOfThreads: 1)
-        pool.start()
-        let (stream, statuses) = AsyncStream.makeStream(of: String.self)
-        try await testGracefulShutdown { trigger in
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    try await Scheduler(engine: engine, pool: pool, status: { statuses.yield($0) }).run()
-                }
-                var iterator = stream.makeAsyncIterator()
-                let asked = await body(trigger, &iterator)
-                try await group.next()
-                #expect(ContinuousClock.now - asked < .seconds(5), "the scheduler returned promptly after the shutdown")
-            }
-        }
-        try await pool.shutdownGracefully()
+        try await runUntilShutdown({ Scheduler(engine: engine, pool: $0, status: $1) }) { await body($0, &$1) }
     }
 }

@@ -30,7 +30,7 @@ struct InvoiceStateMigrationTests {
         #expect((pastDue.status, pastDue.paid, pastDue.balance) == ("PastDue", 50, 75))
         #expect(try store.statusSnapshot().counts.invoices == ["Due": 1, "PastDue": 1])
         // The next wake is INV-2's next reminder, read from the new partial indexes.
-        #expect(try store.nextWakeAt() == 1797000000)
+        #expect(try store.nextBillingWakeAt() == 1797000000)
         #expect(try store.integrityCheck() == "ok")
     }
 }

@@ -3,12 +3,18 @@ import BillingStore
 import Foundation
 
 extension BillingEngine {
-    /// The recurring run (see `RecurringRun`), for every due template or one.
+    /// The recurring run (see `RecurringRun`), for every due template or one. The drain wakes for the invoices'
+    /// messages.
     public func runRecurring(onlyTemplate reference: String? = nil) throws -> RecurringRunReport {
-        try jobLock.withLock { _ in
+        // A run that fails half-way may have committed batches, and their messages, before the failure.
+        var queued = true
+        defer { if queued { notifyChange(.outbox) } }
+        let report = try jobLock.withLock { _ in
             defer { store.releaseMemory() }
             return try RecurringRun(engine: self).run(onlyTemplate: reference)
         }
+        queued = !report.generated.isEmpty
+        return report
     }
 
     /// The outbox drain (see `OutboxDrain`): every message due now.
@@ -20,22 +26,33 @@ extension BillingEngine {
         }
     }
 
-    /// One full cycle: what the scheduler runs at each wake and `billingd --once` runs once.
+    /// The billing part of a cycle: the recurring run, then the past-due sweep. What the scheduler runs at each
+    /// wake; the messages they queue wake the drain.
     @discardableResult
-    public func runCycle() throws -> RecurringRunReport {
+    public func runBillingCycle() throws -> RecurringRunReport {
         let report = try runRecurring()
         try sweep()
+        return report
+    }
+
+    /// One full cycle, the billing cycle and then the outbox drain: what `billingd --once` runs once.
+    @discardableResult
+    public func runCycle() throws -> RecurringRunReport {
+        let report = try runBillingCycle()
         try drainOutbox()
         return report
     }
 
     /// The past-due sweep and dunning (see `BillingStorage.sweep`), for the scheduler, `billingctl sweep` and `--once`.
+    /// The drain wakes for the reminders it queued.
     @discardableResult
     public func sweep() throws -> SweepResult {
-        try jobLock.withLock { _ in
+        let result = try jobLock.withLock { _ in
             defer { store.releaseMemory() }
             return try sweepLocked()
         }
+        if !result.reminders.isEmpty { notifyChange(.outbox) }
+        return result
     }
 
     private func sweepLocked() throws -> SweepResult {
@@ -57,14 +74,12 @@ extension BillingEngine {
         return result
     }
 
-    /// The one-line status for systemd's STATUS= and the journal. `nextWake` overrides the store's next due
-    /// instant (a retry after a failed cycle).
-    public func statusSummary(lastCycle report: RecurringRunReport? = nil, nextWake: Date? = nil) throws -> String {
+    /// The one-line status for systemd's STATUS= and the journal. The next wake is a failed job's retry while its
+    /// fault lasts (see `nextWake`).
+    public func statusSummary(lastCycle report: RecurringRunReport? = nil) throws -> String {
         let snapshot = try store.statusSnapshot()
         let counts = snapshot.counts
-        let next = nextWake.map(ISO8601.formatUTC) ?? snapshot.nextWakeAt.map {
-            ISO8601.formatUTC(Date(timeIntervalSince1970: TimeInterval($0)))
-        } ?? "nothing scheduled"
+        let next = nextWake(snapshot).map(ISO8601.formatUTC) ?? "nothing scheduled"
         var parts = ["next wake \(next)", "invoices due \(counts.invoices["Due"] ?? 0)",
                      "past due \(counts.invoices["PastDue"] ?? 0)", "outbox pending \(counts.outbox["pending"] ?? 0)"]
         if let report, !report.generated.isEmpty { parts.insert("generated \(report.generated.count)", at: 0) }

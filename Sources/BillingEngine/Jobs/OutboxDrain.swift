@@ -29,7 +29,7 @@ public final class DrainControl: Sendable {
 }
 
 /// The outbox drain: claims due messages with a lease, renders and sends them with `outbox.concurrency` sender
-/// threads, and records each result. The one entry point for the scheduler, `billingctl drain` and `--once`.
+/// threads, and records each result. The one entry point for the drain service, `billingctl drain` and `--once`.
 ///
 /// Two batches are in hand at a time: the next one is claimed while the senders work through the current one, and
 /// a batch's sends are recorded while the senders already work on the next, so the senders do not wait for the

@@ -4,9 +4,10 @@ import Logging
 import NIOPosix
 import ServiceLifecycle
 
-/// Sleeps until the earliest thing that is due, then runs the jobs. No polling: it wakes at the next template
-/// run or outbox attempt, when a control request or a configuration reload changes what is due (`onChange`), or to
-/// stop.
+/// Sleeps until billing work is due, then runs the billing cycle (the recurring run and the past-due sweep; the
+/// messages they queue are `OutboxDrainService`'s). No polling: it wakes at the next template run, past-due instant
+/// or reminder, when a control request or a configuration reload changes billing work (`onChange(of: .billing)`),
+/// or to stop.
 ///
 /// The cycles run on `pool` (blocking SQLite work stays off the cooperative pool); the waiting between them is a
 /// task that costs no thread.
@@ -26,57 +27,33 @@ public struct Scheduler: Service {
         self.status = status
     }
 
-    /// Runs cycles until graceful shutdown or cancellation. Returns once the cycle in flight has finished: its
-    /// transactions committed, the outbox drain stopped after the messages being sent (nothing is left half-done).
+    /// Runs cycles until graceful shutdown or cancellation. Returns once the cycle in flight has finished, its
+    /// transactions committed (nothing is left half-done).
     public func run() async throws {
-        let (wakes, waker) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-        engine.onChange { waker.yield() }
-        defer { waker.finish() }
-        var iterator = wakes.makeAsyncIterator()
-        // Consecutive failed cycles: the retry waits 1, 2, 4 … 60 s (FaultBackoff) while the fault lasts.
-        var failures = 0
         whenStarted()
-        try await withGracefulShutdownHandler {
-            while !Task.isShuttingDownGracefully && !Task.isCancelled {
-                let step = try await pool.runIfActive { [engine, failures] in Self.cycle(engine, failuresBefore: failures) }
-                failures = step.failures
-                status(step.summary)
-                if Task.isShuttingDownGracefully { return }
-                // Sleep in real seconds until the next due instant of the (possibly simulated) clock; a wake from
-                // `onChange` or the stop ends the sleep early.
-                let seconds = step.next.map { $0.timeIntervalSince(engine.clock.now()) } ?? 86_400
-                guard seconds > 0 else { continue }
-                let timer = Task {
-                    guard (try? await Task.sleep(for: .seconds(min(seconds, 86_400)))) != nil else { return }
-                    waker.yield()
-                }
-                _ = await iterator.next()
-                timer.cancel()
-            }
-        } onGracefulShutdown: { [engine] in
-            engine.drainControl.requestStop()
-            waker.yield()
+        try await JobLoop.run(on: .billing, of: engine, pool: pool, status: status) { [engine] in
+            Self.cycle(engine, failuresBefore: $0)
         }
     }
 
-    /// One cycle and what follows from it, on a pool thread.
-    private static func cycle(_ engine: BillingEngine, failuresBefore: Int) -> (summary: String, next: Date?, failures: Int) {
+    /// One cycle and what follows from it, on a pool thread. A failed cycle is retried after 1, 2, 4 … 60 s while
+    /// the fault lasts.
+    private static func cycle(_ engine: BillingEngine, failuresBefore: Int) -> JobStep {
         do {
-            let report = try engine.runCycle()
+            let report = try engine.runBillingCycle()
             engine.recordSuccess()
-            return (engine.statusLine(lastCycle: report), planNextWake(engine), 0)
+            return JobStep(summary: engine.statusLine(lastCycle: report), next: planNextWake(engine), failures: 0)
         } catch {
             let failures = failuresBefore + 1
-            let retryAt = engine.clock.now().addingTimeInterval(TimeInterval(FaultBackoff.seconds(afterFailures: failures)))
-            engine.recordFailure(error, retryAt: retryAt)
-            return (engine.statusLine(nextWake: retryAt), retryAt, failures)
+            let retryAt = engine.recordJobFailure(error, scope: Fault.cycleScope, failures: failures)
+            return JobStep(summary: engine.statusLine(), next: retryAt, failures: failures)
         }
     }
 
-    /// The earliest instant anything becomes due (`Store.nextWakeAt`: template runs, past-due boundaries,
-    /// reminders, outbox attempts and leases). Work queued by a control command wakes the scheduler through `onChange`.
+    /// The earliest instant billing work becomes due (template runs, past-due boundaries, reminders). Work a
+    /// control command changes wakes the scheduler through `onChange`.
     private static func planNextWake(_ engine: BillingEngine) -> Date? {
-        guard let next = (try? engine.store.nextWakeAt()) ?? nil else { return nil }
+        guard let next = (try? engine.store.nextBillingWakeAt()) ?? nil else { return nil }
         return Date(timeIntervalSince1970: TimeInterval(next))
     }
 }

@@ -16,14 +16,14 @@ extension BillingEngine {
     /// Pauses an active template; its runs wait until it is resumed.
     public func pauseTemplate(_ reference: String, reason: String?) throws -> RecurringTemplate.Status {
         let status = try store.setTemplatePaused(reference, paused: true, reason: reason, now: clock.nowSeconds())
-        notifyChange()
+        notifyChange(.billing)
         return status
     }
 
     /// Resumes a paused template at its next run; runs that fell due meanwhile follow the catch-up policy.
     public func resumeTemplate(_ reference: String) throws -> RecurringTemplate.Status {
         let status = try store.setTemplatePaused(reference, paused: false, reason: nil, now: clock.nowSeconds())
-        notifyChange()
+        notifyChange(.billing)
         return status
     }
 

@@ -26,10 +26,10 @@ extension BillingEngine {
         return outcome
     }
 
-    /// Queues the invoice again on `channel`; the scheduler wakes to send it.
+    /// Queues the invoice again on `channel`; the drain wakes to send it.
     public func resend(number: String, channel: OutboxChannel, to: String?) throws -> ResendOutcome {
         let outcome = try store.resend(number: number, channel: channel, to: to, now: clock.nowSeconds())
-        notifyChange()
+        notifyChange(.outbox)
         return outcome
     }
 }

@@ -8,11 +8,11 @@ extension BillingEngine {
         try store.outboxMessages(status: status, before: before, limit: limit)
     }
 
-    /// An operator's replay of a dead or failed message: due now, so the scheduler wakes for it.
+    /// An operator's replay of a dead or failed message: due now, so the drain wakes for it.
     public func retryOutbox(id: Int64) throws -> OutboxMessage {
         let message = try store.retryOutbox(id: id, now: clock.nowSeconds())
         logger.notice("outbox message replayed", metadata: ["outbox_id": "\(id)"])
-        notifyChange()
+        notifyChange(.outbox)
         return message
     }
 }

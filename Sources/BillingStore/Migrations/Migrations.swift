@@ -14,6 +14,7 @@ enum Migrations {
         Migration(name: "003_invoice_state", sql: invoiceState),
         Migration(name: "004_invoice_snapshot", sql: invoiceSnapshot),
         Migration(name: "005_list_paging", sql: listPaging),
+        Migration(name: "006_outbox_wake", sql: outboxWake),
     ]
 
     /// Applies every migration not yet recorded, each in its own transaction, at start-up.
@@ -135,6 +136,13 @@ enum Migrations {
     /// filters page on an existing index or the row id itself.
     static let listPaging = """
         CREATE INDEX invoices_customer ON invoices (customer_id);
+        """
+
+    /// The outbox's next wake (a pending row's next attempt, a claimed row's lease) keyed by the instant itself, so
+    /// the drain's wake is one seek. On `outbox_due` the same minimum read every pending and claimed row.
+    static let outboxWake = """
+        CREATE INDEX outbox_wake ON outbox (CASE status WHEN 'pending' THEN next_attempt_at ELSE lease_until END)
+            WHERE status IN ('pending', 'sending');
         """
 
     // Money columns hold integer minor units; quantities, prices and rates hold exact decimal text as given.

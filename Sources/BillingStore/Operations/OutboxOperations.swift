@@ -231,15 +231,4 @@ extension Store {
             }
         }
     }
-
-    /// The earliest instant (Unix seconds) at which a row becomes claimable: a pending row's next attempt, or the
-    /// end of a lease held by a worker that may have died. The scheduler sleeps until then.
-    func nextOutboxAttemptAt() throws -> Int64? {
-        try read { db in
-            try db.cached("""
-                SELECT min(CASE status WHEN 'pending' THEN next_attempt_at ELSE lease_until END)
-                FROM outbox WHERE status IN ('pending', 'sending')
-                """).scalarInt()
-        }
-    }
 }

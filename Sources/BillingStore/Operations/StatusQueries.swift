@@ -7,10 +7,18 @@ public struct StoreCounts: Sendable, Equatable {
     public var outbox: [String: Int]
 }
 
-/// What `billingctl status` and STATUS= show of the store: the counts and the next wake, from one snapshot.
+/// What `billingctl status` and STATUS= show of the store: the counts and the next wakes, from one snapshot.
 public struct StatusSnapshot: Sendable, Equatable {
     public var counts: StoreCounts
-    public var nextWakeAt: Int64?
+    /// When billing work falls due next (the scheduler's wake).
+    public var nextBillingWakeAt: Int64?
+    /// When an outbox message falls due next (the drain's wake).
+    public var nextOutboxWakeAt: Int64?
+
+    /// The earlier of the two: when the daemon has work next.
+    public var nextWakeAt: Int64? {
+        [nextBillingWakeAt, nextOutboxWakeAt].compactMap { $0 }.min()
+    }
 }
 
 extension Store {
@@ -23,7 +31,8 @@ extension Store {
             // The pragma starts the read transaction, so the version is that of the snapshot read below.
             let version = try db.cached("PRAGMA data_version").scalarInt() ?? -1
             if let cached = statusCache, cached.dataVersion == version { return cached.snapshot }
-            let snapshot = StatusSnapshot(counts: try counts(db), nextWakeAt: try nextWakeAt(db))
+            let snapshot = StatusSnapshot(counts: try counts(db), nextBillingWakeAt: try nextBillingWakeAt(db),
+                                          nextOutboxWakeAt: try nextOutboxWakeAt(db))
             statusCache = (version, snapshot)
             counted = true
             return snapshot

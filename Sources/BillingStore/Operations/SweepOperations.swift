@@ -108,30 +108,46 @@ extension Store {
         return queued
     }
 
-    /// The earliest instant at which something becomes due: a template run, a past-due boundary, a reminder, an
-    /// outbox message's next attempt or a dead sender's lease running out.
-    public func nextWakeAt() throws -> Int64? {
-        try read { db in try nextWakeAt(db) }
+    /// The earliest instant at which billing work becomes due: a template run, a past-due boundary or a reminder.
+    public func nextBillingWakeAt() throws -> Int64? {
+        try read { db in try nextBillingWakeAt(db) }
     }
 
-    /// Each invoice minimum must be one seek into its partial index, never a walk through every Due invoice
-    /// (133 ms at a million when SQLite chose the old `invoices_status`), so the indexes are named.
-    static let nextWake = """
+    /// The earliest instant at which an outbox message becomes due: a pending message's next attempt or a claimed
+    /// message's lease running out.
+    public func nextOutboxWakeAt() throws -> Int64? {
+        try read { db in try nextOutboxWakeAt(db) }
+    }
+
+    /// Each minimum must be one seek into its partial index, never a walk through every Due invoice (133 ms at a
+    /// million when SQLite chose the old `invoices_status`), so the indexes are named.
+    static let nextBillingWake = """
         SELECT min(t) FROM (
             SELECT min(next_run_at) AS t FROM templates INDEXED BY templates_due WHERE status = 'active'
             UNION ALL SELECT min(past_due_at) FROM invoice_state INDEXED BY invoice_state_past_due WHERE status = 'Due'
             UNION ALL SELECT min(next_reminder_at) FROM invoice_state INDEXED BY invoice_state_reminders
-                WHERE status = 'PastDue' AND next_reminder_at IS NOT NULL
-            UNION ALL SELECT min(CASE status WHEN 'pending' THEN next_attempt_at ELSE lease_until END)
-                FROM outbox WHERE status IN ('pending', 'sending'))
+                WHERE status = 'PastDue' AND next_reminder_at IS NOT NULL)
         """
 
-    func nextWakeAt(_ db: SQLiteConnection) throws -> Int64? {
-        try db.cached(Store.nextWake).scalarInt()
+    /// One seek into `outbox_wake`, which is keyed by this very expression (migration `006_outbox_wake`).
+    static let nextOutboxWake = """
+        SELECT min(CASE status WHEN 'pending' THEN next_attempt_at ELSE lease_until END)
+        FROM outbox INDEXED BY outbox_wake WHERE status IN ('pending', 'sending')
+        """
+
+    func nextBillingWakeAt(_ db: SQLiteConnection) throws -> Int64? {
+        try db.cached(Store.nextBillingWake).scalarInt()
     }
 
-    /// SQLite's plan for `nextWakeAt`, for tests.
-    public func nextWakeQueryPlan() throws -> [String] {
-        try read { db in try db.prepare("EXPLAIN QUERY PLAN \(Store.nextWake)").all { $0.text(3) } }
+    func nextOutboxWakeAt(_ db: SQLiteConnection) throws -> Int64? {
+        try db.cached(Store.nextOutboxWake).scalarInt()
+    }
+
+    /// SQLite's plans for `nextBillingWakeAt` and `nextOutboxWakeAt`, for tests.
+    public func nextWakeQueryPlans() throws -> (billing: [String], outbox: [String]) {
+        try read { db in
+            (try db.prepare("EXPLAIN QUERY PLAN \(Store.nextBillingWake)").all { $0.text(3) },
+             try db.prepare("EXPLAIN QUERY PLAN \(Store.nextOutboxWake)").all { $0.text(3) })
+        }
     }
 }

@@ -100,6 +100,10 @@ final class Statement {
         try first { $0.isNull(0) ? nil : $0.int64(0) } ?? nil
     }
 
+    /// The virtual-machine steps the statement took since it was prepared: what a query costs, for tests that must
+    /// tell one index seek from a walk along the index (their plans read alike).
+    var virtualMachineSteps: Int { Int(sqlite3_stmt_status(raw, SQLITE_STMTSTATUS_VM_STEP, 0)) }
+
     // MARK: Columns (0-based, as in SQLite)
 
     func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(raw, column) }

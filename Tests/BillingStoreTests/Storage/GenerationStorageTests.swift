@@ -18,7 +18,9 @@ struct GenerationStorageTests {
         #expect(first.map(\.number) == ["INV-2027-000001", "INV-2027-000002", "INV-2027-000003"])
         #expect(first.allSatisfy { $0.runIndex == 0 && $0.totalIncVat == 12_500 && $0.currency == "EUR" })
         #expect(try storage.dueTemplateIDs(at: t0, limit: 100).isEmpty, "the templates moved on to their next run")
-        #expect(try storage.nextWakeAt() == t0, "the invoices' e-mails are due now")
+        #expect(try storage.nextOutboxWakeAt() == t0, "the invoices' e-mails are due now")
+        #expect(try storage.nextBillingWakeAt() == secondRun - 8 * 3_600,
+                "the invoices' past-due instant (2027-02-15T00:00Z), before the templates' second run")
 
         // A second trigger of the same runs (a re-run after a crash): nothing is billed twice, no number is used.
         let again = try storage.generate(

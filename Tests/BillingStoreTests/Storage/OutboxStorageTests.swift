@@ -49,7 +49,7 @@ struct OutboxStorageTests {
         #expect(first.allSatisfy { $0.status == .sending && $0.leaseUntil == t0 + 60 && $0.invoiceNumber != nil })
         #expect(try storage.claimOutbox(now: t0, leaseSeconds: 60, limit: 10).map(\.id) == Array(seeded.emails.suffix(2)))
         #expect(try storage.claimOutbox(now: t0 + 59, leaseSeconds: 60, limit: 10).isEmpty, "leases held, nothing else due")
-        #expect(try storage.nextWakeAt() == t0 + 60, "the scheduler wakes when the leases run out")
+        #expect(try storage.nextOutboxWakeAt() == t0 + 60, "the drain wakes when the leases run out")
         let reclaimed = try storage.claimOutbox(now: t0 + 60, leaseSeconds: 60, limit: 10)
         #expect(reclaimed.map(\.id) == seeded.emails, "a dead sender's rows come back")
         #expect(try storage.claimOutbox(now: t0 + 5_000, leaseSeconds: 60, limit: 10).map(\.id)
