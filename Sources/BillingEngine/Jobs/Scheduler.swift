@@ -41,8 +41,10 @@ public struct Scheduler: Service {
     private static func cycle(_ engine: BillingEngine, failuresBefore: Int) -> JobStep {
         do {
             let report = try engine.runBillingCycle()
+            // A next wake that cannot be read is a failed cycle, retried soon, not a day's sleep.
+            let next = try planNextWake(engine)
             engine.recordSuccess()
-            return JobStep(summary: engine.statusLine(lastCycle: report), next: planNextWake(engine), failures: 0)
+            return JobStep(summary: engine.statusLine(lastCycle: report), next: next, failures: 0)
         } catch {
             let failures = failuresBefore + 1
             let retryAt = engine.recordJobFailure(error, scope: Fault.cycleScope, failures: failures)
@@ -52,8 +54,7 @@ public struct Scheduler: Service {
 
     /// The earliest instant billing work becomes due (template runs, past-due boundaries, reminders). Work a
     /// control command changes wakes the scheduler through `onChange`.
-    private static func planNextWake(_ engine: BillingEngine) -> Date? {
-        guard let next = (try? engine.store.nextBillingWakeAt()) ?? nil else { return nil }
-        return Date(timeIntervalSince1970: TimeInterval(next))
+    private static func planNextWake(_ engine: BillingEngine) throws -> Date? {
+        try engine.store.nextBillingWakeAt().map { Date(timeIntervalSince1970: TimeInterval($0)) }
     }
 }
