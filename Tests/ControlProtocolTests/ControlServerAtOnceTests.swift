@@ -25,11 +25,11 @@ struct ControlServerAtOnceTests {
             while !release.withLock({ $0 }) { Thread.sleep(forTimeInterval: 0.01) }
             return .success(.string(request.command))
         }) { path, _, _ in
-            let slow = Task.detached { try ControlClient(path: path).send(ControlRequest(command: "run")) }
+            let slow = Task { try await onOwnThread { try ControlClient(path: path).send(ControlRequest(command: "run")) } }
             var starts = started.makeAsyncIterator()
             _ = await starts.next()
             // The only request thread is held by `run`: only the event loop can answer now.
-            let status = try await Task.detached { try ControlClient(path: path).send(ControlRequest(command: "status")) }.value
+            let status = try await onOwnThread { try ControlClient(path: path).send(ControlRequest(command: "status")) }
             #expect(status == .success(.string("at once")))
             release.withLock { $0 = true }
             #expect(try await slow.value == .success(.string("run")))
@@ -43,7 +43,7 @@ struct ControlServerAtOnceTests {
             handled.withLock { $0 += 1 }
             return .success(.string(request.command))
         }) { path, _, _ in
-            let answer = try await Task.detached { try ControlClient(path: path).send(ControlRequest(command: "status")) }.value
+            let answer = try await onOwnThread { try ControlClient(path: path).send(ControlRequest(command: "status")) }
             #expect(answer == .success(.string("status")))
             #expect(handled.withLock { $0 } == 1)
         }
@@ -60,7 +60,7 @@ struct ControlServerAtOnceTests {
             let fd = try UnixSocket.connect(path: path)
             defer { close(fd) }
             let count = 10_000
-            let received = Task.detached { () -> [String] in
+            let received = Task { try await onOwnThread { () -> [String] in
                 var reader = LineReader(fd: fd, maxLineBytes: 1024)
                 var numbers: [String] = []
                 while numbers.count < count, case .line(let line) = reader.next(deadline: .now + .seconds(60)) {
@@ -69,10 +69,10 @@ struct ControlServerAtOnceTests {
                     numbers.append(n)
                 }
                 return numbers
-            }
+            } }
             var requests: [UInt8] = []
             for n in 0..<count { requests += Array(#"{"command": "echo", "args": {"n": \#(n)}}"#.utf8) + [10] }
-            try UnixSocket.writeAll(fd, requests, deadline: .now + .seconds(60))
+            try await onOwnThread { [requests] in try UnixSocket.writeAll(fd, requests, deadline: .now + .seconds(60)) }
             #expect(try await received.value == (0..<count).map(String.init))
         }
     }

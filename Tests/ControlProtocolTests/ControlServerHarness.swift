@@ -24,3 +24,11 @@ func servingControl(
         running.cancel()
     }
 }
+
+/// Runs a blocking call (a socket client, a read with a deadline) on a thread of its own: on the cooperative pool it
+/// would hold one of its few threads, and the test kit's and the server's tasks would wait behind it.
+func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
+    }
+}

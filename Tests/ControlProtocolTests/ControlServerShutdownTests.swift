@@ -21,14 +21,16 @@ struct ControlServerShutdownTests {
         }) { path, trigger, server in
             let idle = try UnixSocket.connect(path: path)
             defer { close(idle) }
-            let answer = Task.detached { try ControlClient(path: path).send(ControlRequest(command: "slow")) }
+            let answer = Task { try await onOwnThread { try ControlClient(path: path).send(ControlRequest(command: "slow")) } }
             var handlerStarts = started.makeAsyncIterator()
             _ = await handlerStarts.next()
             let asked = ContinuousClock.now
             trigger.triggerGracefulShutdown()
             #expect(try await answer.value == .success(.string("slow")), "the request in flight is answered")
-            var reader = LineReader(fd: idle, maxLineBytes: 1024)
-            let outcome = reader.next(deadline: .now + .seconds(15))
+            let outcome = try await onOwnThread {
+                var reader = LineReader(fd: idle, maxLineBytes: 1024)
+                return reader.next(deadline: .now + .seconds(15))
+            }
             guard case .end = outcome else {
                 Issue.record("the idle connection is closed by the stop, not \(outcome)")
                 return
@@ -41,7 +43,7 @@ struct ControlServerShutdownTests {
     @Test func aConnectionAfterTheStopIsRefusedAtTheSocket() async throws {
         try await servingControl({ request, _ in .success(.string(request.command)) }) { path, trigger, server in
             let client = ControlClient(path: path)
-            #expect(try await Task.detached { try client.send(ControlRequest(command: "status")) }.value
+            #expect(try await onOwnThread { try client.send(ControlRequest(command: "status")) }
                 == .success(.string("status")))
             trigger.triggerGracefulShutdown()
             try await server.value
