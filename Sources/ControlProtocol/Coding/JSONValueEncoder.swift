@@ -18,12 +18,18 @@ public struct JSONValueEncoder: Sendable {
 }
 
 /// What one encoder or container has written so far; a reference, because containers outlive the call that made
-/// them and write into their parent's slot.
+/// them and write into their parent's slot. Only objects, arrays and values that encode themselves get a node;
+/// strings, numbers and booleans are written straight into their parent's slots.
 final class EncodingNode {
     enum Position {
         case root
         case member(any CodingKey)
         case element(Int)
+    }
+
+    enum Slot {
+        case leaf(JSONValue)
+        case node(EncodingNode)
     }
 
     private enum Content {
@@ -34,11 +40,12 @@ final class EncodingNode {
     }
 
     private var content: Content = .unset
-    /// An object's keys and an object's or array's children, in the order written.
+    /// An object's keys; an object's or array's slots, in the order written.
     private var keys: [String] = []
-    private var children: [EncodingNode] = []
-    /// The parent holds its children for the whole encoding, so this back reference never outlives it.
-    private unowned let parent: EncodingNode?
+    private var slots: [Slot] = []
+    /// The parent holds this node in its slots until the encoding ends, and the tree is dropped as a whole after
+    /// it, so the back reference cannot dangle; unsafe, to spare two reference-count updates per node.
+    private unowned(unsafe) let parent: EncodingNode?
     private let position: Position
 
     init(parent: EncodingNode?, position: Position) {
@@ -64,44 +71,66 @@ final class EncodingNode {
     func setLeaf(_ value: JSONValue) {
         content = .leaf(value)
         keys = []
-        children = []
+        slots = []
     }
 
     func makeObject() {
         if case .object = content { return }
         content = .object
         keys = []
-        children = []
+        slots = []
     }
 
     func makeArray() {
         if case .array = content { return }
         content = .array
         keys = []
-        children = []
+        slots = []
     }
 
-    /// The member `key` of this object, made an object first if nothing was written yet. A key written twice keeps
-    /// its first place and its last value, as a dictionary would.
+    /// Writes the member `key` (a key written twice keeps its first place and its last value, as a dictionary
+    /// would).
+    func setMember(_ key: some CodingKey, _ value: JSONValue) {
+        makeObject()
+        let name = key.stringValue
+        if let index = keys.lastIndex(of: name) {
+            slots[index] = .leaf(value)
+        } else {
+            keys.append(name)
+            slots.append(.leaf(value))
+        }
+    }
+
+    /// The member `key` as a node of its own, for a value that encodes itself or a nested container.
     func child(_ key: some CodingKey) -> EncodingNode {
         makeObject()
         let name = key.stringValue
-        if let index = keys.lastIndex(of: name) { return children[index] }
+        if let index = keys.lastIndex(of: name) {
+            if case .node(let existing) = slots[index] { return existing }
+            let node = EncodingNode(parent: self, position: .member(key))
+            slots[index] = .node(node)
+            return node
+        }
         let node = EncodingNode(parent: self, position: .member(key))
         keys.append(name)
-        children.append(node)
+        slots.append(.node(node))
         return node
+    }
+
+    func append(_ value: JSONValue) {
+        makeArray()
+        slots.append(.leaf(value))
     }
 
     func appended() -> EncodingNode {
         makeArray()
-        let node = EncodingNode(parent: self, position: .element(children.count))
-        children.append(node)
+        let node = EncodingNode(parent: self, position: .element(slots.count))
+        slots.append(.node(node))
         return node
     }
 
     var count: Int {
-        if case .array = content { return children.count }
+        if case .array = content { return slots.count }
         return 0
     }
 
@@ -116,15 +145,22 @@ final class EncodingNode {
         case .object:
             var members: [JSONMember] = []
             members.reserveCapacity(keys.count)
-            for (key, child) in zip(keys, children) {
-                members.append(JSONMember(key: key, value: try child.value()))
+            for (key, slot) in zip(keys, slots) {
+                members.append(JSONMember(key: key, value: try Self.value(of: slot)))
             }
             return .object(members)
         case .array:
             var items: [JSONValue] = []
-            items.reserveCapacity(children.count)
-            for child in children { items.append(try child.value()) }
+            items.reserveCapacity(slots.count)
+            for slot in slots { items.append(try Self.value(of: slot)) }
             return .array(items)
+        }
+    }
+
+    private static func value(of slot: Slot) throws -> JSONValue {
+        switch slot {
+        case .leaf(let value): value
+        case .node(let node): try node.value()
         }
     }
 }
@@ -149,21 +185,29 @@ struct NodeEncoder: Encoder {
     }
 }
 
-/// Writes a value into `node`: leaves directly (numbers keep an exact literal), everything else through its own
-/// `encode(to:)`.
-func encodeValue<T: Encodable>(_ value: T, into node: EncodingNode) throws {
+/// The value itself when it is a leaf (numbers keep an exact literal); nil for a value that encodes itself.
+func leafValue<T: Encodable>(_ value: T, at path: @autoclosure () -> [any CodingKey]) throws -> JSONValue? {
     switch value {
-    case let json as JSONValue: node.setLeaf(json)
-    case let text as String: node.setLeaf(.string(text))
-    case let flag as Bool: node.setLeaf(.bool(flag))
-    case let number as any BinaryInteger: node.setLeaf(.number(String(describing: number)))
+    case let json as JSONValue: return json
+    case let text as String: return .string(text)
+    case let flag as Bool: return .bool(flag)
+    case let number as any BinaryInteger: return .number(String(describing: number))
     case is Float, is Double:
         // Amounts, rates and quantities travel as decimal strings: nothing is rounded in transit.
-        let path = node.codingPath
+        let path = path()
         throw EncodingError.invalidValue(value, .init(
             codingPath: path,
             debugDescription: "'\(fieldPath(path))' is floating point; the control protocol carries decimal strings."))
     default:
+        return nil
+    }
+}
+
+/// Writes a value into `node`: a leaf directly, anything else through its own `encode(to:)`.
+func encodeValue<T: Encodable>(_ value: T, into node: EncodingNode) throws {
+    if let leaf = try leafValue(value, at: node.codingPath) {
+        node.setLeaf(leaf)
+    } else {
         try value.encode(to: NodeEncoder(node: node))
     }
 }
@@ -172,17 +216,21 @@ struct KeyedNodeContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let node: EncodingNode
     var codingPath: [any CodingKey] { node.codingPath }
 
-    mutating func encodeNil(forKey key: Key) throws { node.child(key).setLeaf(.null) }
+    mutating func encodeNil(forKey key: Key) throws { node.setMember(key, .null) }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        try encodeValue(value, into: node.child(key))
+        if let leaf = try leafValue(value, at: node.codingPath + [key]) {
+            node.setMember(key, leaf)
+        } else {
+            try value.encode(to: NodeEncoder(node: node.child(key)))
+        }
     }
 
     // The common leaves, written without the generic path's dynamic casts.
-    mutating func encode(_ value: String, forKey key: Key) throws { node.child(key).setLeaf(.string(value)) }
-    mutating func encode(_ value: Bool, forKey key: Key) throws { node.child(key).setLeaf(.bool(value)) }
-    mutating func encode(_ value: Int, forKey key: Key) throws { node.child(key).setLeaf(.number(String(value))) }
-    mutating func encode(_ value: Int64, forKey key: Key) throws { node.child(key).setLeaf(.number(String(value))) }
+    mutating func encode(_ value: String, forKey key: Key) throws { node.setMember(key, .string(value)) }
+    mutating func encode(_ value: Bool, forKey key: Key) throws { node.setMember(key, .bool(value)) }
+    mutating func encode(_ value: Int, forKey key: Key) throws { node.setMember(key, .number(String(value))) }
+    mutating func encode(_ value: Int64, forKey key: Key) throws { node.setMember(key, .number(String(value))) }
 
     // A nil optional is written as null (see JSONValueEncoder); the synthesized code calls these for optionals.
     mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws {
@@ -241,13 +289,17 @@ struct UnkeyedNodeContainer: UnkeyedEncodingContainer {
     var codingPath: [any CodingKey] { node.codingPath }
     var count: Int { node.count }
 
-    mutating func encodeNil() throws { node.appended().setLeaf(.null) }
+    mutating func encodeNil() throws { node.append(.null) }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
-        try encodeValue(value, into: node.appended())
+        if let leaf = try leafValue(value, at: node.codingPath + [AnyCodingKey(intValue: node.count)]) {
+            node.append(leaf)
+        } else {
+            try value.encode(to: NodeEncoder(node: node.appended()))
+        }
     }
 
-    mutating func encode(_ value: String) throws { node.appended().setLeaf(.string(value)) }
+    mutating func encode(_ value: String) throws { node.append(.string(value)) }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
         NodeEncoder(node: node.appended()).container(keyedBy: keyType)

@@ -13,6 +13,15 @@ extension JSONValue {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// The compact text as UTF-8 bytes followed by a newline: a control protocol line, without a String between.
+    public func serializedLine() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        write(to: &out, pretty: false, indent: 0)
+        out.append(UInt8(ascii: "\n"))
+        return out
+    }
+
     private func write(to out: inout [UInt8], pretty: Bool, indent: Int) {
         switch self {
         case .null: out.append(contentsOf: "null".utf8)
