@@ -8,6 +8,7 @@ import ServiceLifecycleTestKit
 /// the socket's path, the trigger and the server's task.
 func servingControl(
     pool: NIOThreadPool = .singleton,
+    limits: ControlServer.Limits = .init(),
     answerAtOnce: @escaping ControlServer.AtOnceHandler = { _, _ in nil },
     _ handler: @escaping ControlServer.Handler,
     _ body: (String, GracefulShutdownTestTrigger, Task<Void, Error>) async throws -> Void
@@ -16,7 +17,7 @@ func servingControl(
     defer { try? FileManager.default.removeItem(at: folder) }
     let path = folder.appendingPathComponent("control.sock").path
     let server = ControlServer(
-        listeningSocket: try UnixSocket.listen(path: path, mode: 0o600), limits: .init(), pool: pool,
+        listeningSocket: try UnixSocket.listen(path: path, mode: 0o600), limits: limits, pool: pool,
         answerAtOnce: answerAtOnce, handler: handler)
     try await testGracefulShutdown { trigger in
         let running = Task { try await server.run() }

@@ -50,4 +50,22 @@ struct ControlServerShutdownTests {
             #expect(throws: ControlClient.Unreachable.self) { try client.send(ControlRequest(command: "status")) }
         }
     }
+
+    /// An answer larger than the socket buffers to a client that never reads it (a suspended `billingctl`): the
+    /// connection is dropped at the idle limit, so neither its slot nor the daemon's stop waits for it.
+    @Test func aClientThatStopsReadingIsDroppedAtTheIdleLimitAndDoesNotHoldTheStop() async throws {
+        let big = String(repeating: "x", count: 8 << 20)
+        try await servingControl(limits: .init(idleTimeout: .seconds(1)), { _, _ in .success(.string(big)) }) {
+            path, trigger, server in
+            let stuck = try UnixSocket.connect(path: path)
+            defer { close(stuck) }
+            try await onOwnThread { try UnixSocket.writeAll(stuck, Array(#"{"command": "list"}"#.utf8) + [10], deadline: nil) }
+            try await Task.sleep(for: .milliseconds(300))
+            let asked = ContinuousClock.now
+            trigger.triggerGracefulShutdown()
+            try await server.value
+            #expect(ContinuousClock.now - asked < .seconds(10), "the stop waited \(ContinuousClock.now - asked)")
+        }
+    }
+
 }

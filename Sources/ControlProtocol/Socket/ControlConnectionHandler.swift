@@ -35,6 +35,9 @@ final class ControlConnectionHandler: ChannelDuplexHandler {
     /// `serveNext` is on the stack: an answer whose write completes at once lets its loop go on instead of recursing.
     private var serving = false
     private var idleTimer: Scheduled<Void>?
+    /// Bounds an answer's write: a client that stops reading (a suspended `billingctl`) is dropped after the idle
+    /// limit instead of holding its slot, and the daemon's stop, for ever.
+    private var writeTimer: Scheduled<Void>?
 
     /// Lines up to this size are parsed on the event loop (microseconds); longer ones, such as imports, on the pool.
     static let eventLoopParseLimit = 16 << 10
@@ -61,6 +64,7 @@ final class ControlConnectionHandler: ChannelDuplexHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         idleTimer?.cancel()
+        writeTimer?.cancel()
         if admitted {
             admitted = false
             admission.release(peer?.uid)
@@ -184,13 +188,23 @@ final class ControlConnectionHandler: ChannelDuplexHandler {
     /// Writes an answer; the next request waits until it is written, so a client that does not read its answers
     /// stops being read from.
     private func send(_ answer: ByteBuffer, context: ChannelHandlerContext) {
+        var completed = false
         context.writeAndFlush(wrapOutboundOut(answer)).assumeIsolated().whenComplete { written in
+            completed = true
+            self.writeTimer?.cancel()
+            self.writeTimer = nil
             self.inFlight = false
             guard case .success = written else {
                 context.close(promise: nil)
                 return
             }
             self.serveNext(context: context)
+        }
+        // The usual write completes at once; one the client does not read gets the idle limit.
+        if !completed {
+            writeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: Self.timeAmount(limits.idleTimeout)) {
+                context.close(promise: nil)
+            }
         }
     }
 
@@ -208,11 +222,14 @@ final class ControlConnectionHandler: ChannelDuplexHandler {
     /// not NIO's IdleStateHandler).
     private func armIdleTimer(context: ChannelHandlerContext) {
         idleTimer?.cancel()
-        let (seconds, attoseconds) = limits.idleTimeout.components
-        let timeout = TimeAmount.nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-        idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
+        idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: Self.timeAmount(limits.idleTimeout)) {
             context.close(promise: nil)
         }
+    }
+
+    private static func timeAmount(_ duration: Duration) -> TimeAmount {
+        let (seconds, attoseconds) = duration.components
+        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 
     /// The answer to one long request line, on a pool thread.
@@ -239,7 +256,7 @@ final class ControlConnectionHandler: ChannelDuplexHandler {
     }
 
     private static func line(_ response: ControlResponse) -> ByteBuffer {
-        ByteBuffer(string: response.json.serialized() + "\n")
+        ByteBuffer(bytes: response.json.serializedLine())
     }
 
     /// The peer's pid, uid and gid (SO_PEERCRED), read once when the connection is accepted.

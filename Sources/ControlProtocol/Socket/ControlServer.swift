@@ -85,13 +85,19 @@ public final class ControlServer: Service, Sendable {
             }
             .withBoundSocket(listener).get()
         try? await gracefulShutdown()
-        let closed = group.next().makePromise(of: Void.self)
-        quiescing.initiateShutdown(promise: closed)
-        await withTaskGroup(of: Void.self) { waits in
-            waits.addTask { try? await closed.futureResult.get() }
-            waits.addTask { try? await Task.sleep(for: Self.stopTimeout) }
-            await waits.next()
-            waits.cancelAll()
+        // Whichever comes first: every connection closed, or the stop timeout (a future's `get()` does not end on
+        // cancellation, so the timeout completes the same promise instead of racing it in a task group).
+        let loop = group.next()
+        let closed = loop.makePromise(of: Void.self)
+        let done = loop.makePromise(of: Void.self)
+        // NIO keeps a promise's first result and ignores a later completion, so the two may race.
+        closed.futureResult.cascade(to: done)
+        let (seconds, attoseconds) = Self.stopTimeout.components
+        let timeout = loop.scheduleTask(in: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)) {
+            done.succeed()
         }
+        quiescing.initiateShutdown(promise: closed)
+        try? await done.futureResult.get()
+        timeout.cancel()
     }
 }
