@@ -48,13 +48,16 @@ extension Store {
         guard readLock.try() else { return nil }
         defer { readLock.unlock() }
         guard let cached = statusCache else { return nil }
-        do {
-            try reader.execute("BEGIN")
-            defer { try? reader.execute("COMMIT") }
-            let version = try reader.cached("PRAGMA data_version").scalarInt() ?? -1
-            return cached.dataVersion == version ? cached.snapshot : nil
-        } catch {
-            return nil
+        // Nor may a lock held by another program (or WAL recovery) hold it up for the busy timeout: busy is nil.
+        return reader.withoutWaiting {
+            do {
+                try reader.execute("BEGIN")
+                defer { try? reader.execute("COMMIT") }
+                let version = try reader.cached("PRAGMA data_version").scalarInt() ?? -1
+                return cached.dataVersion == version ? cached.snapshot : nil
+            } catch {
+                return nil
+            }
         }
     }
 

@@ -10,6 +10,7 @@ import Foundation
 final class SQLiteConnection {
     let handle: OpaquePointer
     let path: String
+    let busyTimeoutMilliseconds: Int32
     private var cache: [String: Statement] = [:]
     private var multiRowCache: [MultiRowInsert: [Int: Statement]] = [:]
 
@@ -38,6 +39,7 @@ final class SQLiteConnection {
         }
         handle = db
         self.path = path
+        self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
         sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
         sqlite3_extended_result_codes(db, 1)
         if !readOnly {
@@ -47,6 +49,13 @@ final class SQLiteConnection {
         // FULL keeps a committed invoice on disk across power loss, which billing needs more than speed.
         try execute("PRAGMA synchronous = FULL")
         try execute("PRAGMA cache_size = -\(cacheKiB)")
+    }
+
+    /// Runs `body` without waiting on locks: a busy database fails at once instead of after the busy timeout.
+    func withoutWaiting<T>(_ body: () throws -> T) rethrows -> T {
+        sqlite3_busy_timeout(handle, 0)
+        defer { sqlite3_busy_timeout(handle, busyTimeoutMilliseconds) }
+        return try body()
     }
 
     /// Frees the page cache's unused pages (after a large job, so an idle daemon stays small).
