@@ -92,11 +92,10 @@ final class Daemon: Sendable {
         let drain = OutboxDrainService(engine: engine, pool: jobs) { status in
             SystemdNotifier.notify("STATUS=\(status)")
         }
-        // Stopped in reverse order: the stop notice first, then the reloader, the outbox drain (the messages being
-        // sent finish and are recorded, the rest of the claimed batch is handed back), the control server (requests
-        // in flight are answered), the scheduler (the cycle in flight finishes) and the watchdog last. The drain stops
-        // before the server and the scheduler because it is the one job that may run long: its stop also ends a
-        // `billingctl drain` in flight between messages, and frees the job lock for the cycle in flight.
+        // Stopped in reverse order: the stop notice first (it also asks any drain to stop between messages, the
+        // service's or a `billingctl drain` in flight), then the reloader, the control server (no new requests; those
+        // in flight are answered), the outbox drain (the messages being sent finish and are recorded, the rest of the
+        // claimed batch is handed back), the scheduler (the cycle in flight finishes) and the watchdog last.
         var services: [any Service] = []
         if let interval = SystemdNotifier.watchdogInterval() {
             services.append(Watchdog(interval: interval, logger: logger, ready: ready, pool: housekeeping) { [engine] in
@@ -105,10 +104,10 @@ final class Daemon: Sendable {
         }
         services += [
             scheduler,
-            server,
             drain,
+            server,
             ConfigurationReloader(hangups: hangups, engine: engine, pool: housekeeping),
-            StopNotice(logger: logger),
+            StopNotice(logger: logger) { [engine] in engine.drainControl.requestStop() },
         ]
         let group = ServiceGroup(configuration: .init(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
