@@ -3,7 +3,7 @@ import Foundation
 import ServiceLifecycleTestKit
 import Testing
 
-@Suite("Scheduler: wakes and graceful shutdown")
+@Suite("Scheduler: wakes and graceful shutdown", .timeLimit(.minutes(5)))
 struct SchedulerShutdownTests {
     /// Nothing is scheduled after the first cycle, so the scheduler sleeps for a day: the shutdown must end the sleep.
     @Test func aGracefulShutdownEndsTheSleepAndTheSchedulerReturns() async throws {

@@ -11,7 +11,7 @@ import Glibc
 
 /// Answers at hand without waiting (`answerAtOnce`, `status` while its counts are current) are given on the event
 /// loop; everything else goes to the request threads.
-@Suite("Control server: answers given at once")
+@Suite("Control server: answers given at once", .timeLimit(.minutes(5)))
 struct ControlServerAtOnceTests {
     @Test func anAnswerAtHandIsGivenWhileEveryRequestThreadIsBusy() async throws {
         let pool = NIOThreadPool(numberOfThreads: 1)

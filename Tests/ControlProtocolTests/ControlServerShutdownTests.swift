@@ -10,7 +10,7 @@ import Testing
 import Glibc
 #endif
 
-@Suite("Control server: graceful shutdown")
+@Suite("Control server: graceful shutdown", .timeLimit(.minutes(5)))
 struct ControlServerShutdownTests {
     @Test func aStopAnswersTheRequestInFlightClosesIdleConnectionsAndReturns() async throws {
         let (started, handlerStarted) = AsyncStream.makeStream(of: Void.self)
