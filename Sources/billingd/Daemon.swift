@@ -4,6 +4,7 @@ import ControlProtocol
 import Foundation
 import BillingDelivery
 import Logging
+import NIOCore
 import NIOPosix
 import ServiceLifecycle
 import Synchronization
@@ -60,8 +61,8 @@ final class Daemon: Sendable {
         let requests = NIOThreadPool(numberOfThreads: Self.requestThreads)
         requests.start()
         defer { requests.shutdownGracefully { _ in } }
-        // One event loop serves every control connection: its work per request is microseconds.
-        let loop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        // Event loops for the control connections, one per core (status is answered on them).
+        let loop = MultiThreadedEventLoopGroup(numberOfThreads: min(System.coreCount, 2))
         defer { loop.shutdownGracefully { _ in } }
         let server = ControlServer(
             listeningSocket: listener,
