@@ -4,7 +4,6 @@ import ControlProtocol
 import Foundation
 import BillingDelivery
 import Logging
-import NIOCore
 import NIOPosix
 import ServiceLifecycle
 import Synchronization
@@ -61,8 +60,8 @@ final class Daemon: Sendable {
         let requests = NIOThreadPool(numberOfThreads: Self.requestThreads)
         requests.start()
         defer { requests.shutdownGracefully { _ in } }
-        // Event loops for the control connections, one per core (status is answered on them).
-        let loop = MultiThreadedEventLoopGroup(numberOfThreads: min(System.coreCount, 2))
+        // One event loop serves every control connection: its work per request is microseconds.
+        let loop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         defer { loop.shutdownGracefully { _ in } }
         let server = ControlServer(
             listeningSocket: listener,

@@ -187,14 +187,6 @@ struct NodeEncoder: Encoder {
 
 /// The value itself when it is a leaf (numbers keep an exact literal); nil for a value that encodes itself.
 func leafValue<T: Encodable>(_ value: T, at path: @autoclosure () -> [any CodingKey]) throws -> JSONValue? {
-    // Most fields are structs that encode themselves or plain strings and whole numbers: a metatype comparison
-    // settles them without the dynamic casts below (a cast to `any BinaryInteger` looks up a conformance).
-    if T.self == String.self { return .string(unsafeBitCast(value, to: String.self)) }
-    if T.self == Int.self { return .number(String(unsafeBitCast(value, to: Int.self))) }
-    if T.self == Int64.self { return .number(String(unsafeBitCast(value, to: Int64.self))) }
-    if T.self == Bool.self { return .bool(unsafeBitCast(value, to: Bool.self)) }
-    if T.self == JSONValue.self { return value as? JSONValue }
-    guard T.self is any BinaryInteger.Type || T.self == Double.self || T.self == Float.self else { return nil }
     switch value {
     case let json as JSONValue: return json
     case let text as String: return .string(text)
