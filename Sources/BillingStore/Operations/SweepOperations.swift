@@ -129,10 +129,13 @@ extension Store {
                 WHERE status = 'PastDue' AND next_reminder_at IS NOT NULL)
         """
 
-    /// One seek into `outbox_wake`, which is keyed by this very expression (migration `006_outbox_wake`).
+    /// Two seeks: the first pending entry of `outbox_due` (past the claimed rows, at most the batches in flight) and
+    /// the first lease of `outbox_leases` (migration `007_outbox_leases`).
     static let nextOutboxWake = """
-        SELECT min(CASE status WHEN 'pending' THEN next_attempt_at ELSE lease_until END)
-        FROM outbox INDEXED BY outbox_wake WHERE status IN ('pending', 'sending')
+        SELECT min(t) FROM (
+            SELECT min(next_attempt_at) AS t FROM outbox INDEXED BY outbox_due
+                WHERE status IN ('pending', 'sending') AND status = 'pending'
+            UNION ALL SELECT min(lease_until) FROM outbox INDEXED BY outbox_leases WHERE status = 'sending')
         """
 
     func nextBillingWakeAt(_ db: SQLiteConnection) throws -> Int64? {
