@@ -40,6 +40,28 @@ struct JSONValueCodingTests {
         #expect(try JSONValueDecoder.requests.decode(Document.self, from: parsed) == Self.document)
     }
 
+    /// A field decoded with `decode(String?.self, …)` rather than `decodeIfPresent` (as generic wrappers do):
+    /// null is nil, as with any Codable decoder; absent is still refused in an answer.
+    struct Wrapped: Decodable, Equatable {
+        var note: String?
+        enum CodingKeys: String, CodingKey { case note }
+        init(note: String?) { self.note = note }
+        init(from decoder: any Decoder) throws {
+            note = try decoder.container(keyedBy: CodingKeys.self).decode(String?.self, forKey: .note)
+        }
+    }
+
+    @Test func nullDecodedAsAnOptionalIsNilAndAbsenceIsStillRefused() throws {
+        #expect(try JSONValueDecoder.answers.decode(Wrapped.self, from: ["note": nil]) == Wrapped(note: nil))
+        #expect(try JSONValueDecoder.answers.decode(Wrapped.self, from: ["note": "x"]) == Wrapped(note: "x"))
+        let error = try #require(throws: BillingError.self) { try JSONValueDecoder.answers.decode(Wrapped.self, from: [:]) }
+        #expect(error.field == "note")
+        let number = try #require(throws: BillingError.self) {
+            try JSONValueDecoder.answers.decode(Document.self, from: ["number": nil])
+        }
+        #expect(number.field == "number", "a null where a String is declared is still refused")
+    }
+
     @Test func aMissingFieldIsRefusedNamingItsPath() throws {
         let json: JSONValue = ["number": "1", "total": 1, "paid": true, "rate": "1", "note": nil,
                                "lines": [["description": "x", "quantity": 1], ["description": "y"]], "raw": nil]

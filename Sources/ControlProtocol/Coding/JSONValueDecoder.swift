@@ -182,7 +182,9 @@ struct KeyedValueContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
         let value = try required(key)
-        if value.isNull, T.self != JSONValue.self {
+        // Null is a value for JSONValue and for an Optional asked for with `decode` (a generic wrapper's field):
+        // present, and nil.
+        if value.isNull, T.self != JSONValue.self, !(T.self is any NullAccepting.Type) {
             throw options.refusal("is required", codingPath + [key])
         }
         return try ValueDecoder(value: value, codingPath: codingPath + [key], options: options, usage: usage).decode(T.self)
@@ -274,3 +276,7 @@ struct UnkeyedValueContainer: UnkeyedDecodingContainer {
 
     mutating func superDecoder() throws -> any Decoder { try next() }
 }
+
+/// The types for which JSON null is a value: `Optional`, whatever it wraps.
+protocol NullAccepting {}
+extension Optional: NullAccepting {}
