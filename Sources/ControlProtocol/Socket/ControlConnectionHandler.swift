@@ -202,7 +202,7 @@ final class ControlConnectionHandler: ChannelDuplexHandler {
         }
         // The usual write completes at once; one the client does not read gets the idle limit.
         if !completed {
-            writeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: Self.timeAmount(limits.idleTimeout)) {
+            writeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(limits.idleTimeout)) {
                 context.close(promise: nil)
             }
         }
@@ -222,14 +222,9 @@ final class ControlConnectionHandler: ChannelDuplexHandler {
     /// not NIO's IdleStateHandler).
     private func armIdleTimer(context: ChannelHandlerContext) {
         idleTimer?.cancel()
-        idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: Self.timeAmount(limits.idleTimeout)) {
+        idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(limits.idleTimeout)) {
             context.close(promise: nil)
         }
-    }
-
-    private static func timeAmount(_ duration: Duration) -> TimeAmount {
-        let (seconds, attoseconds) = duration.components
-        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 
     /// The answer to one long request line, on a pool thread.

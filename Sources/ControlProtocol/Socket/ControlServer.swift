@@ -92,10 +92,7 @@ public final class ControlServer: Service, Sendable {
         let done = loop.makePromise(of: Void.self)
         // NIO keeps a promise's first result and ignores a later completion, so the two may race.
         closed.futureResult.cascade(to: done)
-        let (seconds, attoseconds) = Self.stopTimeout.components
-        let timeout = loop.scheduleTask(in: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)) {
-            done.succeed()
-        }
+        let timeout = loop.scheduleTask(in: TimeAmount(Self.stopTimeout)) { done.succeed() }
         quiescing.initiateShutdown(promise: closed)
         try? await done.futureResult.get()
         timeout.cancel()
