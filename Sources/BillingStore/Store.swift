@@ -29,9 +29,9 @@ public final class Store: @unchecked Sendable {
     public let path: String
     public let appliedMigrations: [String]
     private let writer: SQLiteConnection
-    let reader: SQLiteConnection
+    private let reader: SQLiteConnection
     private let writeLock = NSLock()
-    let readLock = NSLock()
+    private let readLock = NSLock()
     /// The last status snapshot and the reader's data version it was read at; guarded by `readLock`.
     var statusCache: (dataVersion: Int64, snapshot: StatusSnapshot)?
 
@@ -91,6 +91,18 @@ public final class Store: @unchecked Sendable {
     func read<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
         readLock.lock()
         defer { readLock.unlock() }
+        return try inReadTransaction(body)
+    }
+
+    /// `read`, but never waiting: nil when another read holds the reader, or a lock (another program's, a WAL
+    /// recovery) would have made it wait for the busy timeout.
+    func readWithoutWaiting<T>(_ body: (SQLiteConnection) throws -> T) -> T? {
+        guard readLock.try() else { return nil }
+        defer { readLock.unlock() }
+        return reader.withoutWaiting { try? inReadTransaction(body) }
+    }
+
+    private func inReadTransaction<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
         try reader.execute("BEGIN")
         defer { try? reader.execute("COMMIT") }
         return try body(reader)

@@ -28,8 +28,7 @@ extension Store {
     public func statusSnapshot() throws -> StatusSnapshot {
         var counted = false
         let snapshot = try read { db in
-            // The pragma starts the read transaction, so the version is that of the snapshot read below.
-            let version = try db.cached("PRAGMA data_version").scalarInt() ?? -1
+            let version = try dataVersion(db)
             if let cached = statusCache, cached.dataVersion == version { return cached.snapshot }
             let snapshot = StatusSnapshot(counts: try counts(db), nextBillingWakeAt: try nextBillingWakeAt(db),
                                           nextOutboxWakeAt: try nextOutboxWakeAt(db))
@@ -44,21 +43,18 @@ extension Store {
     }
 
     public func statusSnapshotIfCurrent() -> StatusSnapshot? {
-        // `try`: a list or preview holding the reader must not hold up the event loop that asks.
-        guard readLock.try() else { return nil }
-        defer { readLock.unlock() }
-        guard let cached = statusCache else { return nil }
-        // Nor may a lock held by another program (or WAL recovery) hold it up for the busy timeout: busy is nil.
-        return reader.withoutWaiting {
-            do {
-                try reader.execute("BEGIN")
-                defer { try? reader.execute("COMMIT") }
-                let version = try reader.cached("PRAGMA data_version").scalarInt() ?? -1
-                return cached.dataVersion == version ? cached.snapshot : nil
-            } catch {
-                return nil
-            }
-        }
+        // Without waiting: a list or preview holding the reader, or another program's lock, must not hold up the
+        // event loop that asks.
+        readWithoutWaiting { db -> StatusSnapshot? in
+            guard let cached = statusCache, cached.dataVersion == (try dataVersion(db)) else { return nil }
+            return cached.snapshot
+        } ?? nil
+    }
+
+    /// The reader's `PRAGMA data_version`: it changes when another connection commits. The pragma starts the read
+    /// transaction, so the version is that of the reads after it in the same transaction.
+    private func dataVersion(_ db: SQLiteConnection) throws -> Int64 {
+        try db.cached("PRAGMA data_version").scalarInt() ?? -1
     }
 
     private func counts(_ db: SQLiteConnection) throws -> StoreCounts {
