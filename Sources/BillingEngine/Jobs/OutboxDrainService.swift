@@ -7,8 +7,8 @@ import ServiceLifecycle
 /// request queued messages or made them due (`onChange(of: .outbox)`: the scheduler's cycle, a resend, a retry, a
 /// reload), or to stop.
 ///
-/// Its blocking work runs on `pool`, a thread of its own; the drains themselves are serialised with the other jobs
-/// (and with `billingctl drain`) by the engine's job lock. A drain that fails on the database raises the `drain`
+/// Its blocking work runs on `pool` (the daemon gives it the cycles' thread); the drains themselves are serialised
+/// with the other jobs (and with `billingctl drain`) by the engine's job lock. A drain that fails on the database raises the `drain`
 /// fault and is retried after 1, 2, 4 … 60 s; a failing channel is that channel's fault and follows the outbox
 /// retry policy.
 public struct OutboxDrainService: Service {
